@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` (install + main job on the built-in
+# data) and `make test` (install + lint + type check + tests).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install models run test lint bench eval clean
+
+$(BIN)/skillmatch: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The CPU build of torch from the local wheel first, so nothing pulls CUDA.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/skillmatch
+
+models: install
+	$(BIN)/skillmatch models build
+
+run: models
+	$(BIN)/skillmatch demo
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: models lint
+	$(BIN)/pytest -q
+
+bench: models
+	$(BIN)/python benchmarks/bench_linking.py
+
+eval: models
+	$(BIN)/skillmatch eval linking
+
+clean:
+	rm -rf .skillmatch

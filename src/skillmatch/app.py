@@ -1,0 +1,199 @@
+"""The facade: the one object the CLI, the HTTP API and the web pages call.
+
+``SkillMatch(settings)`` stores the settings; the database, the embedder and
+the indexes open lazily on first use and stay open, so a long-lived process
+(the API server) pays for them once. Writes (imports, index builds) become
+visible to later calls on the same object without a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .embeddings import make_embedder
+from .embeddings.base import Embedder
+from .errors import ArtifactError, InputError
+from .index import catalog
+from .index.faiss_index import FaissIndex, read_manifest
+from .linking.linker import SkillLinker
+from .records import LinkResult
+from .settings import Settings
+from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
+from .taxonomy import read_taxonomy
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+class SkillMatch:
+    """Everything skillmatch does, behind one object."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or Settings()
+        self.workspace = Workspace(self.settings.home)
+        self._embedder = embedder
+        self._conn: sqlite3.Connection | None = None
+        self._linker: SkillLinker | None = None
+
+    # ------------------------------------------------------------ resources
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self.workspace.connect()
+        return self._conn
+
+    @property
+    def taxonomies(self) -> TaxonomyStore:
+        return TaxonomyStore(self.conn)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.settings, cache_path=self.workspace.cache_path)
+        return self._embedder
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        self._linker = None
+
+    def __enter__(self) -> SkillMatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------- taxonomy
+    def import_taxonomy(
+        self,
+        kind: str,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        version: str | None = None,
+        replace: bool = False,
+    ) -> TaxonomyInfo:
+        """Parse a taxonomy source and store it in one transaction."""
+        bundle = read_taxonomy(kind, path, name=name, version=version)
+        info = self.taxonomies.save(bundle, replace=replace)
+        self._linker = None
+        log.info("imported %s %s: %s", info.name, info.version, info.counts)
+        return info
+
+    def list_taxonomies(self) -> list[TaxonomyInfo]:
+        return self.taxonomies.list()
+
+    # --------------------------------------------------------------- indexes
+    def build_indexes(
+        self,
+        taxonomies: Sequence[str] = (),
+        *,
+        force: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> list[dict[str, Any]]:
+        """Build the skill and occupation indexes of the named (default: all) taxonomies.
+
+        An index already current for the model, the import and the settings is
+        kept unless ``force``; the embedding cache makes rebuilds cheap.
+        """
+        store = self.taxonomies
+        infos = [store.get(n) for n in taxonomies] if taxonomies else store.list()
+        if not infos:
+            raise InputError(
+                "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
+            )
+        built = []
+        for info in infos:
+            jobs = [
+                (f"skills-{info.name}", lambda i=info: catalog.skill_entries(
+                    store, i.name, self.settings.index_alt_labels)),
+                (f"occupations-{info.name}", lambda i=info: catalog.occupation_entries(
+                    self.conn, i.name)),
+            ]
+            for name, entries in jobs:
+                directory = self.workspace.index_dir(name)
+                if not force and catalog.is_current(directory, self.embedder, info, self.settings):
+                    built.append({**read_manifest(directory), "status": "current"})
+                    continue
+                manifest = catalog.build_index(
+                    name, entries(), self.embedder, self.settings, directory, info, progress
+                )
+                built.append({**manifest, "status": "built"})
+        self._linker = None
+        return built
+
+    def index_status(self) -> list[dict[str, Any]]:
+        out = []
+        for info in self.taxonomies.list():
+            for prefix in ("skills", "occupations"):
+                directory = self.workspace.index_dir(f"{prefix}-{info.name}")
+                try:
+                    manifest = read_manifest(directory)
+                except ArtifactError:
+                    out.append({"name": directory.name, "status": "missing"})
+                    continue
+                current = manifest.get("taxonomy", {}).get("imported_at") == info.imported_at
+                out.append({**manifest, "status": "current" if current else "stale"})
+        return out
+
+    def _skill_indexes(self) -> dict[str, FaissIndex]:
+        store = self.taxonomies
+        names = self.settings.taxonomies or [t.name for t in store.list()]
+        if not names:
+            raise InputError(
+                "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
+            )
+        indexes = {}
+        for name in names:
+            info = store.get(name)
+            directory = self.workspace.index_dir(f"skills-{name}")
+            index, manifest = FaissIndex.load(directory)
+            if manifest.get("model") != self.embedder.model_id:
+                raise ArtifactError(
+                    f"{directory}: built with model {manifest.get('model')!r} but the active "
+                    f"model is {self.embedder.model_id!r}; run `skillmatch index build`"
+                )
+            if manifest.get("taxonomy", {}).get("imported_at") != info.imported_at:
+                log.warning("index %s is older than the %s import; rebuild it", directory, name)
+            indexes[name] = index
+        return indexes
+
+    # --------------------------------------------------------------- linking
+    @property
+    def linker(self) -> SkillLinker:
+        if self._linker is None:
+            s = self.settings
+            self._linker = SkillLinker(
+                threshold=s.link_threshold,
+                top_k=s.link_top_k,
+                candidates=s.link_candidates,
+                max_per_segment=s.link_max_per_segment,
+                lexical_bonus=s.link_lexical_bonus,
+            ).fit(self.taxonomies, self.embedder, self._skill_indexes())
+        return self._linker
+
+    def link(
+        self,
+        texts: Sequence[str],
+        *,
+        top_k: int | None = None,
+        threshold: float | None = None,
+    ) -> list[LinkResult]:
+        """Link skills in each text: thresholded, or the ``top_k`` best when given."""
+        if top_k is not None:
+            if top_k < 1:
+                raise InputError(f"top_k must be at least 1, got {top_k}", field="top_k")
+            return self.linker.rank(texts, top_k)
+        return self.linker.link(texts, threshold)
+
+    def provenance(self) -> dict[str, Any]:
+        """The model and taxonomy versions behind results."""
+        linker = self.linker
+        return {"model": linker.embedder_.model_id, "taxonomies": dict(linker.taxonomies_)}

@@ -1,0 +1,28 @@
+"""The embedder interface every backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+ProgressFn = Callable[[int, int], None]  # (done, total)
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors.
+
+    ``model_id`` names the model and its version (it keys the embedding cache
+    and is written into index manifests); ``dimension`` is the vector size.
+    """
+
+    model_id: str
+    dimension: int
+
+    @abstractmethod
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        """Return an ``(len(texts), dimension)`` float32 array of unit vectors."""
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]

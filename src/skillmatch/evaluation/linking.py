@@ -1,0 +1,226 @@
+"""``skillmatch eval linking``: the linker against the plain baseline, one run.
+
+1. ESCO occupation to its essential skills: rank skills from each occupation's
+   description (never its label) and score MAP, R-precision and recall@20
+   against the occupation's essential skills.
+2. SkillSpan test: do evidence spans find the gold skill and knowledge spans?
+   Span precision, recall and F1 under two overlap rules (see ``metrics``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..app import ProgressFn, SkillMatch
+from ..errors import InputError, NotFoundError
+from ..index.faiss_index import FaissIndex
+from ..linking.linker import SkillLinker
+from . import metrics
+from .baseline import NearestLabelBaseline
+
+log = logging.getLogger(__name__)
+
+RANK_DEPTH = 100
+
+
+def ensure_esco(app: SkillMatch, progress: ProgressFn | None = None) -> None:
+    """Import ESCO from the shared data and index it, unless already done."""
+    try:
+        app.taxonomies.get("esco")
+    except NotFoundError:
+        path = Path(app.settings.shared_data) / "esco-v1.1.1"
+        if not path.exists():
+            raise InputError(
+                f"ESCO is not loaded and {path} does not exist; set SKILLMATCH_SHARED_DATA"
+            ) from None
+        app.import_taxonomy("esco", path, name="esco")
+    app.build_indexes(["esco"], progress=progress)
+
+
+def esco_linker(app: SkillMatch) -> SkillLinker:
+    s = app.settings
+    index, _ = FaissIndex.load(app.workspace.index_dir("skills-esco"))
+    return SkillLinker(
+        threshold=s.link_threshold,
+        top_k=s.link_top_k,
+        candidates=s.link_candidates,
+        max_per_segment=s.link_max_per_segment,
+        lexical_bonus=s.link_lexical_bonus,
+    ).fit(app.taxonomies, app.embedder, {"esco": index})
+
+
+def evaluate_linking(
+    app: SkillMatch,
+    *,
+    sample: int | None = None,
+    seed: int = 13,
+    skillspan_limit: int | None = None,
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    ensure_esco(app, progress)
+    linker = esco_linker(app)
+    skills = app.taxonomies.skills(["esco"])
+    baseline = NearestLabelBaseline(threshold=app.settings.link_threshold).fit(
+        [s.code for s in skills], [s.label for s in skills], app.embedder
+    )
+    report: dict[str, Any] = {
+        "model": app.embedder.model_id,
+        "taxonomy": f"esco {app.taxonomies.get('esco').version}",
+        "threshold": app.settings.link_threshold,
+    }
+    report["occupations"] = occupation_eval(app, linker, baseline, sample, seed, progress)
+    report["skillspan"] = skillspan_eval(app, linker, baseline, skillspan_limit, progress)
+    return report
+
+
+def occupation_eval(
+    app: SkillMatch,
+    linker: SkillLinker,
+    baseline: NearestLabelBaseline,
+    sample: int | None,
+    seed: int,
+    progress: ProgressFn | None,
+) -> dict[str, Any]:
+    gold = app.taxonomies.occupation_skills("esco", "essential")
+    occupations = [o for o in app.taxonomies.occupations("esco") if o["code"] in gold]
+    if sample is not None and sample < len(occupations):
+        occupations = random.Random(seed).sample(occupations, sample)
+    texts = [o["description"] for o in occupations]
+    started = time.perf_counter()
+    ours: list[list[str]] = []
+    chunk = 100
+    for i in range(0, len(texts), chunk):
+        ours.extend([s.id for s in r.skills] for r in linker.rank(texts[i : i + chunk], RANK_DEPTH))
+        if progress:
+            progress("eval occupations (linker)", min(i + chunk, len(texts)), len(texts))
+    ours_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    theirs = baseline.rank(texts, RANK_DEPTH)
+    base_seconds = time.perf_counter() - started
+    refs = [gold[o["code"]] for o in occupations]
+    return {
+        "occupations": len(occupations),
+        "sample_seed": seed if sample is not None else None,
+        "linker": {**_rank_scores(ours, refs), "seconds": round(ours_seconds, 1)},
+        "baseline": {**_rank_scores(theirs, refs), "seconds": round(base_seconds, 1)},
+    }
+
+
+def _rank_scores(ranked: list[list[str]], refs: list[set[str]]) -> dict[str, float]:
+    return {
+        "MAP": float(np.mean([metrics.average_precision(r, g) for r, g in zip(ranked, refs)])),
+        "R-precision": float(np.mean([metrics.r_precision(r, g) for r, g in zip(ranked, refs)])),
+        "recall@20": float(np.mean([metrics.recall_at(r, g, 20) for r, g in zip(ranked, refs)])),
+    }
+
+
+def load_skillspan(path: Path) -> list[tuple[list[str], list[metrics.Span]]]:
+    """Sentences as tokens, and their gold skill and knowledge spans (token offsets)."""
+    out = []
+    with path.open(encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            try:
+                row = json.loads(line)
+                tokens = row["tokens"]
+                spans = _bio(row["tags_skill"]) + _bio(row["tags_knowledge"])
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise InputError(f"not a SkillSpan record ({exc})", path=path, line=line_no) from exc
+            out.append((tokens, sorted(set(spans))))
+    return out
+
+
+def _bio(tags: list[str]) -> list[metrics.Span]:
+    spans = []
+    start = None
+    for i, tag in enumerate([*tags, "O"]):
+        if tag == "B" or tag == "O" or (tag == "I" and start is None):
+            if start is not None:
+                spans.append((start, i))
+                start = None
+            if tag in ("B", "I"):
+                start = i
+    return spans
+
+
+def skillspan_eval(
+    app: SkillMatch,
+    linker: SkillLinker,
+    baseline: NearestLabelBaseline,
+    limit: int | None,
+    progress: ProgressFn | None,
+) -> dict[str, Any]:
+    path = Path(app.settings.shared_data) / "skillspan" / "test.json"
+    data = load_skillspan(path)[:limit]
+    texts, offsets = [], []
+    for tokens, _ in data:
+        text, offs = _join(tokens)
+        texts.append(text)
+        offsets.append(offs)
+    ours: list[list[metrics.Span]] = []
+    chunk = 250
+    for i in range(0, len(texts), chunk):
+        for j, result in enumerate(linker.link(texts[i : i + chunk]), start=i):
+            spans = {_to_tokens(s.evidence.start, s.evidence.end, offsets[j]) for s in result.skills}
+            ours.append(sorted(sp for sp in spans if sp[1] > sp[0]))
+        if progress:
+            progress("eval skillspan (linker)", min(i + chunk, len(texts)), len(texts))
+    theirs = [
+        [(0, len(tokens))] if hits else []
+        for (tokens, _), hits in zip(data, baseline.extract(texts))
+    ]
+    gold = [spans for _, spans in data]
+    return {
+        "sentences": len(data),
+        "gold_spans": sum(len(g) for g in gold),
+        "rules": {
+            "loose": "a predicted span matches a gold span when they share at least one token",
+            "strict": "a predicted span matches a gold span when token IoU >= 0.5",
+        },
+        "linker": {rule: metrics.span_prf(ours, gold, rule) for rule in ("loose", "strict")},
+        "baseline": {rule: metrics.span_prf(theirs, gold, rule) for rule in ("loose", "strict")},
+    }
+
+
+def _join(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    offsets = []
+    pos = 0
+    for tok in tokens:
+        offsets.append((pos, pos + len(tok)))
+        pos += len(tok) + 1
+    return " ".join(tokens), offsets
+
+
+def _to_tokens(start: int, end: int, offsets: list[tuple[int, int]]) -> metrics.Span:
+    inside = [i for i, (s, e) in enumerate(offsets) if s < end and e > start]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+def format_report(r: dict[str, Any]) -> Iterable[str]:
+    o = r["occupations"]
+    yield f"model {r['model']}, taxonomy {r['taxonomy']}, threshold {r['threshold']}"
+    yield ""
+    yield f"ESCO occupation description -> essential skills ({o['occupations']} occupations)"
+    yield f"  {'':<10} {'MAP':>8} {'R-prec':>8} {'recall@20':>10} {'seconds':>8}"
+    for who in ("baseline", "linker"):
+        m = o[who]
+        yield (f"  {who:<10} {m['MAP']:>8.4f} {m['R-precision']:>8.4f} {m['recall@20']:>10.4f}"
+               f" {m['seconds']:>8}")
+    s = r["skillspan"]
+    yield ""
+    yield f"SkillSpan test: evidence spans vs gold spans ({s['sentences']} sentences, " \
+          f"{s['gold_spans']} gold spans)"
+    for rule in ("loose", "strict"):
+        yield f"  rule {rule}: {s['rules'][rule]}"
+        yield f"  {'':<10} {'P':>7} {'R':>7} {'F1':>7} {'spans':>7}"
+        for who in ("baseline", "linker"):
+            m = s[who][rule]
+            yield (f"  {who:<10} {m['precision']:>7.4f} {m['recall']:>7.4f} {m['f1']:>7.4f}"
+                   f" {m['predicted']:>7}")

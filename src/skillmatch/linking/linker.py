@@ -1,0 +1,224 @@
+"""Skill linking: find the taxonomy skills a text states or implies.
+
+For every text: split into sentences and clauses (dropping boilerplate), embed
+each segment once, retrieve the nearest label and description vectors of each
+taxonomy index, add lexical evidence where a label occurs verbatim, and keep,
+per skill, its best-scoring segment as the evidence span.
+
+Score of a skill in a segment = max cosine between the segment and the skill's
+embedded texts (labels, ``label: description``), plus ``lexical_bonus`` when
+one of its labels occurs in the segment (half of it for hidden labels), capped
+at 1. A skill's score in a text is its best segment score.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..embeddings.base import Embedder
+from ..index.catalog import DESC_OFFSET
+from ..index.faiss_index import FaissIndex
+from ..records import Evidence, LinkedSkill, LinkResult
+from ..storage.taxonomy_store import SkillRow, TaxonomyStore
+from .lexicon import Lexicon, LexicalHit
+from .segment import Segment, segment
+
+log = logging.getLogger(__name__)
+
+CLAUSE_PREFERENCE = 0.02  # a clause wins the evidence over its sentence within this margin
+
+
+@dataclass
+class _Best:
+    score: float
+    pref: float  # score plus the preference for narrow evidence
+    start: int
+    end: int
+    sources: set[str] = field(default_factory=set)
+
+
+class SkillLinker:
+    """Links skills in texts; construct with settings, then :meth:`fit`."""
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.55,
+        top_k: int = 10,
+        candidates: int = 40,
+        max_per_segment: int = 3,
+        lexical_bonus: float = 0.15,
+        clauses: bool = True,
+        drop_boilerplate: bool = True,
+    ) -> None:
+        self.threshold = threshold
+        self.top_k = top_k
+        self.candidates = candidates
+        self.max_per_segment = max_per_segment
+        self.lexical_bonus = lexical_bonus
+        self.clauses = clauses
+        self.drop_boilerplate = drop_boilerplate
+
+    def fit(
+        self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex]
+    ) -> SkillLinker:
+        """Load what linking needs: label owners, the lexicon and the skill rows."""
+        names = sorted(indexes)
+        labels = list(store.labels(names))
+        self.entry_ids_ = np.array([r.id for r in labels], dtype=np.int64)
+        self.entry_owners_ = np.array([r.skill_id for r in labels], dtype=np.int64)
+        order = np.argsort(self.entry_ids_)
+        self.entry_ids_, self.entry_owners_ = self.entry_ids_[order], self.entry_owners_[order]
+        self.lexicon_ = Lexicon().fit((r.id, r.skill_id, r.label, r.kind) for r in labels)
+        self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
+        self.embedder_ = embedder
+        self.indexes_ = indexes
+        self.taxonomies_ = {t.name: t.version for t in store.list() if t.name in indexes}
+        return self
+
+    # ------------------------------------------------------------------ API
+    def link(self, texts: Sequence[str], threshold: float | None = None) -> list[LinkResult]:
+        """Skills above the threshold in each text, best first."""
+        cut = self.threshold if threshold is None else threshold
+        return self._run(texts, keep=lambda ranked: [s for s in ranked if s.score >= cut],
+                         cap=self.max_per_segment)
+
+    def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
+        """The ``k`` best skills of each text, whatever their score."""
+        top = self.top_k if k is None else k
+        return self._run(texts, keep=lambda ranked: ranked[:top], cap=None)
+
+    # -------------------------------------------------------------- internals
+    def _run(self, texts: Sequence[str], keep, cap: int | None) -> list[LinkResult]:  # type: ignore[no-untyped-def]
+        segments = [
+            segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
+            for t in texts
+        ]
+        flat = [s for segs in segments for s in segs]
+        vectors = (
+            self.embedder_.embed([s.text for s in flat])
+            if flat
+            else np.empty((0, self.embedder_.dimension), dtype=np.float32)
+        )
+        dense = self._dense(vectors)
+        results = []
+        offset = 0
+        for text, segs in zip(texts, segments):
+            seg_vectors = vectors[offset : offset + len(segs)]
+            seg_dense = dense[offset : offset + len(segs)]
+            offset += len(segs)
+            best = self._score_text(text, segs, seg_vectors, seg_dense, cap)
+            ranked = sorted(
+                (self._linked(text, sid, b) for sid, b in best.items()),
+                key=lambda s: (-s.score, s.label),
+            )
+            results.append(LinkResult(text=text, skills=keep(ranked)))
+        return results
+
+    def _dense(self, vectors: np.ndarray) -> list[dict[int, float]]:
+        """Per segment: skill row id -> best cosine among the retrieved entries."""
+        out: list[dict[int, float]] = [{} for _ in range(len(vectors))]
+        if not len(vectors):
+            return out
+        for index in self.indexes_.values():
+            scores, ids = index.search(vectors, self.candidates)
+            owners = self._owners(ids)
+            for row in range(len(vectors)):
+                acc = out[row]
+                for score, owner in zip(scores[row].tolist(), owners[row].tolist()):
+                    if owner >= 0 and score > acc.get(owner, -2.0):
+                        acc[owner] = score
+        return out
+
+    def _owners(self, ids: np.ndarray) -> np.ndarray:
+        owners = np.full(ids.shape, -1, dtype=np.int64)
+        desc = ids >= DESC_OFFSET
+        owners[desc] = ids[desc] - DESC_OFFSET
+        lab = (ids >= 0) & ~desc
+        if lab.any() and len(self.entry_ids_):
+            pos = np.searchsorted(self.entry_ids_, ids[lab])
+            pos = np.minimum(pos, len(self.entry_ids_) - 1)
+            found = self.entry_ids_[pos] == ids[lab]
+            owners[lab] = np.where(found, self.entry_owners_[pos], -1)
+        return owners
+
+    def _score_text(
+        self,
+        text: str,
+        segs: list[Segment],
+        vectors: np.ndarray,
+        dense: list[dict[int, float]],
+        cap: int | None,
+    ) -> dict[int, _Best]:
+        hits_by_seg = self._lexical(text, segs)
+        best: dict[int, _Best] = {}
+        for i, seg in enumerate(segs):
+            scores = dict(dense[i])
+            lexical: dict[int, LexicalHit] = {}
+            for hit in hits_by_seg.get(i, []):
+                if hit.owner not in scores:
+                    scores[hit.owner] = self._cosine(vectors[i], hit)
+                if hit.owner not in lexical or hit.kind == "preferred":
+                    lexical[hit.owner] = hit
+            boosted = {}
+            for owner, score in scores.items():
+                hit = lexical.get(owner)
+                if hit is not None:
+                    bonus = self.lexical_bonus / (2 if hit.kind == "hidden" else 1)
+                    score = min(1.0, score + bonus)
+                boosted[owner] = score
+            chosen = sorted(boosted.items(), key=lambda kv: -kv[1])
+            if cap is not None:
+                chosen = chosen[:cap]
+            for owner, score in chosen:
+                hit = lexical.get(owner)
+                start, end = (hit.start, hit.end) if hit else (seg.start, seg.end)
+                narrow = seg.is_clause or hit is not None
+                pref = score + (CLAUSE_PREFERENCE if narrow else 0.0)
+                cur = best.get(owner)
+                if cur is None:
+                    cur = best[owner] = _Best(score, pref, start, end)
+                else:
+                    cur.score = max(cur.score, score)
+                    if pref > cur.pref:
+                        cur.pref, cur.start, cur.end = pref, start, end
+                cur.sources.add("dense")
+                if hit:
+                    cur.sources.add("exact" if hit.kind == "preferred" else "alias")
+        return best
+
+    def _lexical(self, text: str, segs: list[Segment]) -> dict[int, list[LexicalHit]]:
+        """Lexical hits, each given to the smallest segment that contains it."""
+        out: dict[int, list[LexicalHit]] = {}
+        if not segs:
+            return out
+        for hit in self.lexicon_.find(text):
+            if hit.owner not in self.skills_:
+                continue
+            inside = [i for i, s in enumerate(segs) if s.start <= hit.start and hit.end <= s.end]
+            if inside:
+                smallest = min(inside, key=lambda i: segs[i].end - segs[i].start)
+                out.setdefault(smallest, []).append(hit)
+        return out
+
+    def _cosine(self, vector: np.ndarray, hit: LexicalHit) -> float:
+        taxonomy = self.skills_[hit.owner].taxonomy
+        index = self.indexes_.get(taxonomy)
+        if index is None or hit.entry not in index:
+            return 0.0
+        return float(index.vectors(np.array([hit.entry]))[0] @ vector)
+
+    def _linked(self, text: str, skill_id: int, best: _Best) -> LinkedSkill:
+        row = self.skills_[skill_id]
+        return LinkedSkill(
+            id=row.code,
+            label=row.label,
+            taxonomy=row.taxonomy,
+            score=float(best.score),
+            evidence=Evidence(best.start, best.end, text[best.start : best.end]),
+            sources=tuple(sorted(best.sources)),
+        )

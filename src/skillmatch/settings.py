@@ -1,0 +1,82 @@
+"""Typed settings: one object, passed in, never read from globals.
+
+Every field can be set from the environment with the ``SKILLMATCH_`` prefix,
+e.g. ``SKILLMATCH_HOME=/tmp/ws`` or ``SKILLMATCH_LINK_THRESHOLD=0.6``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """All tunable behaviour of skillmatch."""
+
+    model_config = SettingsConfigDict(env_prefix="SKILLMATCH_", extra="ignore")
+
+    # --- places -----------------------------------------------------------
+    home: Path = Field(
+        default=Path(".skillmatch"),
+        description="Workspace directory: database, embedding cache and indexes.",
+    )
+    models_dir: Path = Field(
+        default=PROJECT_ROOT / "models",
+        description="Where exported models (ONNX + manifest) live.",
+    )
+    shared_data: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "data",
+        description="Real public data used by evaluations and benchmarks.",
+    )
+    demo_data: Path = Field(
+        default=PROJECT_ROOT / "data" / "demo",
+        description="The built-in sample data.",
+    )
+
+    # --- embeddings -------------------------------------------------------
+    embedder: Literal["onnx", "sentence-transformers", "fake"] = Field(
+        default="onnx",
+        description="Embedding backend. 'onnx' needs `skillmatch models build` once.",
+    )
+    model_name: str = Field(default="all-MiniLM-L6-v2", description="Model to embed with.")
+    batch_size: int = Field(default=64, ge=1)
+    max_tokens: int = Field(default=256, ge=8, description="Truncate inputs to this many tokens.")
+    threads: int = Field(default=0, ge=0, description="Compute threads; 0 means all cores.")
+
+    # --- index ------------------------------------------------------------
+    exact_index_max: int = Field(
+        default=200_000,
+        ge=0,
+        description="Up to this many vectors an index is exact (flat); above it, HNSW.",
+    )
+    hnsw_m: int = Field(default=32, ge=4)
+    hnsw_ef_search: int = Field(default=128, ge=8)
+    hnsw_ef_construction: int = Field(default=80, ge=8)
+    index_alt_labels: bool = Field(
+        default=True,
+        description="Also embed alternative labels (more vectors, better recall).",
+    )
+
+    # --- linking ----------------------------------------------------------
+    link_threshold: float = Field(
+        default=0.55, ge=-1.0, le=1.0, description="Minimum score for a linked skill."
+    )
+    link_top_k: int = Field(default=10, ge=1, description="k of the ranked mode.")
+    link_candidates: int = Field(
+        default=40, ge=1, description="Label vectors fetched per text segment."
+    )
+    link_max_per_segment: int = Field(
+        default=3, ge=1, description="At most this many skills linked from one segment."
+    )
+    link_lexical_bonus: float = Field(
+        default=0.15, ge=0.0, le=1.0, description="Added when a label occurs verbatim."
+    )
+    taxonomies: list[str] = Field(
+        default_factory=list,
+        description="Taxonomies to link against; empty means every loaded one.",
+    )

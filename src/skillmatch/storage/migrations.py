@@ -1,0 +1,156 @@
+"""Versioned schema migrations, applied in order, each in one transaction.
+
+Never edit a released migration: add a new one. ``PRAGMA user_version`` holds
+the number of the last one applied.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "taxonomies",
+        """
+        CREATE TABLE taxonomies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            version TEXT NOT NULL,
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TABLE skills (
+            id INTEGER PRIMARY KEY,
+            taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            skill_type TEXT NOT NULL DEFAULT '',
+            reuse_level TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (taxonomy_id, code)
+        );
+        CREATE TABLE skill_labels (
+            id INTEGER PRIMARY KEY,
+            skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('preferred', 'alternative', 'hidden')),
+            UNIQUE (skill_id, label, kind)
+        );
+        CREATE INDEX skill_labels_skill ON skill_labels(skill_id);
+        CREATE TABLE skill_groups (
+            id INTEGER PRIMARY KEY,
+            taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            UNIQUE (taxonomy_id, code)
+        );
+        CREATE TABLE skill_broader (
+            taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
+            narrower_code TEXT NOT NULL,
+            broader_code TEXT NOT NULL,
+            PRIMARY KEY (taxonomy_id, narrower_code, broader_code)
+        );
+        CREATE TABLE skill_collections (
+            skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+            collection TEXT NOT NULL,
+            PRIMARY KEY (skill_id, collection)
+        );
+        CREATE TABLE occupations (
+            id INTEGER PRIMARY KEY,
+            taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            label TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            group_code TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            UNIQUE (taxonomy_id, code)
+        );
+        CREATE TABLE occupation_labels (
+            id INTEGER PRIMARY KEY,
+            occupation_id INTEGER NOT NULL REFERENCES occupations(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            kind TEXT NOT NULL
+        );
+        CREATE INDEX occupation_labels_occ ON occupation_labels(occupation_id);
+        CREATE TABLE occupation_tasks (
+            id INTEGER PRIMARY KEY,
+            occupation_id INTEGER NOT NULL REFERENCES occupations(id) ON DELETE CASCADE,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX occupation_tasks_occ ON occupation_tasks(occupation_id);
+        CREATE TABLE occupation_skills (
+            occupation_id INTEGER NOT NULL REFERENCES occupations(id) ON DELETE CASCADE,
+            skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (occupation_id, skill_id, relation)
+        );
+        CREATE INDEX occupation_skills_skill ON occupation_skills(skill_id);
+        """,
+    ),
+    (
+        2,
+        "catalogue and demand records",
+        """
+        CREATE TABLE credentials (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            provider TEXT NOT NULL DEFAULT '',
+            type TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            level TEXT NOT NULL DEFAULT '',
+            hours REAL,
+            cost REAL,
+            delivery TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE postings (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            employer TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            region TEXT NOT NULL DEFAULT '',
+            date_posted TEXT,
+            openings INTEGER NOT NULL DEFAULT 1,
+            occupation_code TEXT NOT NULL DEFAULT '',
+            meta TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE needs (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            employer TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT '',
+            occupation_code TEXT NOT NULL DEFAULT '',
+            openings INTEGER NOT NULL DEFAULT 1,
+            region TEXT NOT NULL DEFAULT '',
+            date TEXT,
+            meta TEXT NOT NULL DEFAULT '{}',
+            updated_at TEXT NOT NULL
+        );
+        -- A skill found in (or declared by) a record, with its evidence.
+        CREATE TABLE skill_mentions (
+            id INTEGER PRIMARY KEY,
+            record_kind TEXT NOT NULL CHECK (record_kind IN ('credential', 'posting', 'need')),
+            record_id INTEGER NOT NULL,
+            skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            source TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT '',
+            evidence_start INTEGER,
+            evidence_end INTEGER,
+            evidence_text TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX skill_mentions_record ON skill_mentions(record_kind, record_id);
+        CREATE INDEX skill_mentions_skill ON skill_mentions(skill_id);
+        """,
+    ),
+]

@@ -1,0 +1,352 @@
+"""All SQL about taxonomies: writing an imported bundle, reading skills and labels."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import ConflictError, NotFoundError
+from ..records import TaxonomyBundle
+from .db import transaction
+
+
+@dataclass(frozen=True)
+class TaxonomyInfo:
+    name: str
+    kind: str
+    version: str
+    source: str
+    imported_at: str
+    counts: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "version": self.version,
+            "source": self.source,
+            "imported_at": self.imported_at,
+            "counts": self.counts,
+        }
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    id: int
+    code: str
+    label: str
+    taxonomy: str
+    description: str
+    skill_type: str
+    reuse_level: str
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    id: int
+    skill_id: int
+    label: str
+    kind: str
+
+
+class TaxonomyStore:
+    """Reads and writes taxonomies in a workspace database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # ------------------------------------------------------------------ write
+    def save(self, bundle: TaxonomyBundle, *, replace: bool = False) -> TaxonomyInfo:
+        """Store ``bundle`` in one transaction.
+
+        A taxonomy of the same name is refused unless ``replace``; replacing
+        keeps the row ids of skills and occupations whose codes survive, so
+        references to them (mentions, index ids) stay valid.
+        """
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with transaction(self.conn) as c:
+            row = c.execute("SELECT id, version FROM taxonomies WHERE name = ?", (bundle.name,))
+            existing = row.fetchone()
+            if existing and not replace:
+                raise ConflictError(
+                    f"taxonomy {bundle.name!r} is already loaded (version {existing['version']}); "
+                    "import with --replace to update it, or choose another --name"
+                )
+            meta = json.dumps(bundle.meta, sort_keys=True)
+            if existing:
+                tax_id = int(existing["id"])
+                c.execute(
+                    "UPDATE taxonomies SET kind=?, version=?, source=?, imported_at=?, meta=? "
+                    "WHERE id=?",
+                    (bundle.kind, bundle.version, bundle.source, now, meta, tax_id),
+                )
+            else:
+                cur = c.execute(
+                    "INSERT INTO taxonomies (name, kind, version, source, imported_at, meta) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (bundle.name, bundle.kind, bundle.version, bundle.source, now, meta),
+                )
+                tax_id = int(cur.lastrowid or 0)
+            skill_ids = self._save_skills(c, tax_id, bundle)
+            occ_ids = self._save_occupations(c, tax_id, bundle)
+            self._save_relations(c, bundle, skill_ids, occ_ids)
+            self._save_hierarchy(c, tax_id, bundle, skill_ids)
+        return self.get(bundle.name)
+
+    def _save_skills(
+        self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle
+    ) -> dict[str, int]:
+        old = {
+            r["code"]: int(r["id"])
+            for r in c.execute("SELECT id, code FROM skills WHERE taxonomy_id=?", (tax_id,))
+        }
+        c.executemany(
+            "INSERT INTO skills (taxonomy_id, code, label, description, skill_type, reuse_level,"
+            " meta) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (taxonomy_id, code) DO UPDATE SET"
+            " label=excluded.label, description=excluded.description,"
+            " skill_type=excluded.skill_type, reuse_level=excluded.reuse_level,"
+            " meta=excluded.meta",
+            [
+                (tax_id, s.code, s.label, s.description, s.skill_type, s.reuse_level,
+                 json.dumps(s.meta, sort_keys=True))
+                for s in bundle.skills
+            ],
+        )
+        ids = {
+            r["code"]: int(r["id"])
+            for r in c.execute("SELECT id, code FROM skills WHERE taxonomy_id=?", (tax_id,))
+        }
+        gone = [old[code] for code in old.keys() - {s.code for s in bundle.skills}]
+        c.executemany("DELETE FROM skills WHERE id=?", [(i,) for i in gone])
+        kept = [(ids[s.code],) for s in bundle.skills]
+        c.executemany("DELETE FROM skill_labels WHERE skill_id=?", kept)
+        rows: list[tuple[int, str, str]] = []
+        for s in bundle.skills:
+            sid = ids[s.code]
+            rows.append((sid, s.label, "preferred"))
+            rows.extend((sid, a, "alternative") for a in _unique(s.alt_labels, s.label))
+            rows.extend((sid, h, "hidden") for h in _unique(s.hidden_labels, s.label))
+        c.executemany(
+            "INSERT OR IGNORE INTO skill_labels (skill_id, label, kind) VALUES (?, ?, ?)", rows
+        )
+        return {code: i for code, i in ids.items() if i not in set(gone)}
+
+    def _save_occupations(
+        self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle
+    ) -> dict[str, int]:
+        old = {
+            r["code"]: int(r["id"])
+            for r in c.execute("SELECT id, code FROM occupations WHERE taxonomy_id=?", (tax_id,))
+        }
+        c.executemany(
+            "INSERT INTO occupations (taxonomy_id, code, label, description, group_code, meta)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (taxonomy_id, code) DO UPDATE SET"
+            " label=excluded.label, description=excluded.description,"
+            " group_code=excluded.group_code, meta=excluded.meta",
+            [
+                (tax_id, o.code, o.label, o.description, o.group_code,
+                 json.dumps(o.meta, sort_keys=True))
+                for o in bundle.occupations
+            ],
+        )
+        ids = {
+            r["code"]: int(r["id"])
+            for r in c.execute("SELECT id, code FROM occupations WHERE taxonomy_id=?", (tax_id,))
+        }
+        gone = {old[code] for code in old.keys() - {o.code for o in bundle.occupations}}
+        c.executemany("DELETE FROM occupations WHERE id=?", [(i,) for i in gone])
+        kept = [(ids[o.code],) for o in bundle.occupations]
+        for table in ("occupation_labels", "occupation_tasks", "occupation_skills"):
+            c.executemany(f"DELETE FROM {table} WHERE occupation_id=?", kept)
+        labels: list[tuple[int, str, str]] = []
+        tasks: list[tuple[int, str]] = []
+        for o in bundle.occupations:
+            oid = ids[o.code]
+            labels.append((oid, o.label, "preferred"))
+            labels.extend((oid, a, "alternative") for a in _unique(o.alt_labels, o.label))
+            tasks.extend((oid, t) for t in o.tasks)
+        c.executemany(
+            "INSERT INTO occupation_labels (occupation_id, label, kind) VALUES (?, ?, ?)", labels
+        )
+        c.executemany("INSERT INTO occupation_tasks (occupation_id, text) VALUES (?, ?)", tasks)
+        return {code: i for code, i in ids.items() if i not in gone}
+
+    def _save_relations(
+        self,
+        c: sqlite3.Connection,
+        bundle: TaxonomyBundle,
+        skill_ids: dict[str, int],
+        occ_ids: dict[str, int],
+    ) -> None:
+        rows = []
+        for r in bundle.relations:
+            occ = occ_ids.get(r.occupation_code)
+            skill = skill_ids.get(r.skill_code)
+            if occ is None or skill is None:
+                missing = r.occupation_code if occ is None else r.skill_code
+                raise NotFoundError(
+                    f"relation refers to {missing!r}, which is not in taxonomy {bundle.name!r}"
+                )
+            rows.append((occ, skill, r.relation, json.dumps(r.meta, sort_keys=True)))
+        c.executemany(
+            "INSERT OR REPLACE INTO occupation_skills (occupation_id, skill_id, relation, meta)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+    def _save_hierarchy(
+        self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle, skill_ids: dict[str, int]
+    ) -> None:
+        c.execute("DELETE FROM skill_groups WHERE taxonomy_id=?", (tax_id,))
+        c.execute("DELETE FROM skill_broader WHERE taxonomy_id=?", (tax_id,))
+        c.executemany(
+            "INSERT OR REPLACE INTO skill_groups (taxonomy_id, code, label, description)"
+            " VALUES (?, ?, ?, ?)",
+            [(tax_id, g.code, g.label, g.description) for g in bundle.groups],
+        )
+        c.executemany(
+            "INSERT OR IGNORE INTO skill_broader (taxonomy_id, narrower_code, broader_code)"
+            " VALUES (?, ?, ?)",
+            [(tax_id, b.narrower_code, b.broader_code) for b in bundle.broader],
+        )
+        c.executemany(
+            "DELETE FROM skill_collections WHERE skill_id=?", [(i,) for i in skill_ids.values()]
+        )
+        c.executemany(
+            "INSERT OR IGNORE INTO skill_collections (skill_id, collection) VALUES (?, ?)",
+            [
+                (skill_ids[code], name)
+                for name, codes in bundle.collections.items()
+                for code in codes
+                if code in skill_ids
+            ],
+        )
+
+    # ------------------------------------------------------------------- read
+    def get(self, name: str) -> TaxonomyInfo:
+        row = self.conn.execute("SELECT * FROM taxonomies WHERE name=?", (name,)).fetchone()
+        if row is None:
+            known = ", ".join(t.name for t in self.list()) or "none loaded"
+            raise NotFoundError(f"taxonomy {name!r} is not loaded (loaded: {known})")
+        return self._info(row)
+
+    def list(self) -> list[TaxonomyInfo]:
+        rows = self.conn.execute("SELECT * FROM taxonomies ORDER BY name").fetchall()
+        return [self._info(r) for r in rows]
+
+    def _info(self, row: sqlite3.Row) -> TaxonomyInfo:
+        tid = row["id"]
+        q = self.conn.execute
+
+        def count(sql: str) -> int:
+            return int(q(sql, (tid,)).fetchone()[0])
+
+        counts = {
+            "skills": count("SELECT count(*) FROM skills WHERE taxonomy_id=?"),
+            "labels": count(
+                "SELECT count(*) FROM skill_labels l JOIN skills s ON s.id=l.skill_id"
+                " WHERE s.taxonomy_id=?"
+            ),
+            "occupations": count("SELECT count(*) FROM occupations WHERE taxonomy_id=?"),
+            "relations": count(
+                "SELECT count(*) FROM occupation_skills r JOIN occupations o"
+                " ON o.id=r.occupation_id WHERE o.taxonomy_id=?"
+            ),
+            "groups": count("SELECT count(*) FROM skill_groups WHERE taxonomy_id=?"),
+            "hierarchy": count("SELECT count(*) FROM skill_broader WHERE taxonomy_id=?"),
+            "collections": count(
+                "SELECT count(*) FROM skill_collections c JOIN skills s ON s.id=c.skill_id"
+                " WHERE s.taxonomy_id=?"
+            ),
+        }
+        return TaxonomyInfo(
+            name=row["name"],
+            kind=row["kind"],
+            version=row["version"],
+            source=row["source"],
+            imported_at=row["imported_at"],
+            counts=counts,
+        )
+
+    def taxonomy_ids(self, names: Sequence[str] = ()) -> list[int]:
+        """Row ids of the named taxonomies (all loaded ones when ``names`` is empty)."""
+        if not names:
+            return [int(r[0]) for r in self.conn.execute("SELECT id FROM taxonomies ORDER BY id")]
+        out = []
+        for name in names:
+            row = self.conn.execute("SELECT id FROM taxonomies WHERE name=?", (name,)).fetchone()
+            if row is None:
+                self.get(name)  # raises NotFoundError naming the loaded ones
+            out.append(int(row[0]))
+        return out
+
+    def labels(self, names: Sequence[str] = (), kinds: Iterable[str] = ()) -> Iterator[LabelRow]:
+        """Every label of every skill in the named taxonomies, ordered by id."""
+        tids = self.taxonomy_ids(names)
+        kind_list = list(kinds) or ["preferred", "alternative", "hidden"]
+        sql = (
+            "SELECT l.id, l.skill_id, l.label, l.kind FROM skill_labels l JOIN skills s"
+            f" ON s.id=l.skill_id WHERE s.taxonomy_id IN ({_marks(tids)})"
+            f" AND l.kind IN ({_marks(kind_list)}) ORDER BY l.id"
+        )
+        for r in self.conn.execute(sql, [*tids, *kind_list]):
+            yield LabelRow(int(r[0]), int(r[1]), r[2], r[3])
+
+    def skills(self, names: Sequence[str] = ()) -> list[SkillRow]:
+        tids = self.taxonomy_ids(names)
+        return self._skill_rows(f"s.taxonomy_id IN ({_marks(tids)})", tids)
+
+    def skills_by_id(self, ids: Iterable[int]) -> dict[int, SkillRow]:
+        wanted = sorted(set(ids))
+        out: dict[int, SkillRow] = {}
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            for row in self._skill_rows(f"s.id IN ({_marks(chunk)})", chunk):
+                out[row.id] = row
+        return out
+
+    def _skill_rows(self, where: str, params: Sequence[Any]) -> list[SkillRow]:
+        sql = (
+            "SELECT s.id, s.code, s.label, t.name, s.description, s.skill_type, s.reuse_level"
+            f" FROM skills s JOIN taxonomies t ON t.id=s.taxonomy_id WHERE {where} ORDER BY s.id"
+        )
+        return [SkillRow(int(r[0]), *r[1:]) for r in self.conn.execute(sql, list(params))]
+
+    def occupations(self, name: str) -> list[sqlite3.Row]:
+        tid = self.taxonomy_ids([name])[0]
+        return self.conn.execute(
+            "SELECT id, code, label, description, group_code FROM occupations"
+            " WHERE taxonomy_id=? ORDER BY id",
+            (tid,),
+        ).fetchall()
+
+    def occupation_skills(self, name: str, relation: str) -> dict[str, set[str]]:
+        """Occupation code -> the codes of its skills with ``relation``."""
+        tid = self.taxonomy_ids([name])[0]
+        out: dict[str, set[str]] = {}
+        sql = (
+            "SELECT o.code, s.code FROM occupation_skills r JOIN occupations o"
+            " ON o.id=r.occupation_id JOIN skills s ON s.id=r.skill_id"
+            " WHERE o.taxonomy_id=? AND r.relation=?"
+        )
+        for occ, skill in self.conn.execute(sql, (tid, relation)):
+            out.setdefault(occ, set()).add(skill)
+        return out
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values)) or "NULL"
+
+
+def _unique(labels: Iterable[str], preferred: str) -> list[str]:
+    seen = {preferred}
+    out = []
+    for label in labels:
+        if label and label not in seen:
+            seen.add(label)
+            out.append(label)
+    return out
