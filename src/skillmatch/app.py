@@ -23,7 +23,6 @@ from .linking.linker import SkillLinker
 from .records import LinkResult
 from .settings import Settings
 from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
-from .taxonomy import read_taxonomy
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -81,6 +80,8 @@ class SkillMatch:
         replace: bool = False,
     ) -> TaxonomyInfo:
         """Parse a taxonomy source and store it in one transaction."""
+        from .taxonomy import read_taxonomy  # importers load only when importing
+
         bundle = read_taxonomy(kind, path, name=name, version=version)
         info = self.taxonomies.save(bundle, replace=replace)
         self._linker = None

@@ -120,10 +120,19 @@ def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True) -> l
     return out
 
 
+_FRAGMENT_WORDS = frozenset(
+    "etc others more related required preferred similar equivalent needed necessary "
+    "desired other also too well".split()
+)
+
+
 def _is_fragment(piece: str) -> bool:
-    """A lone lower-case word ("effectively") is a fragment; "Excel" is not."""
+    """A lone adverb or filler word ("effectively", "etc") is a fragment; "welding" is not."""
     words = re.findall(r"\w[\w+#]*", piece)
-    return len(words) == 0 or (len(words) == 1 and words[0].islower() and len(words[0]) < 12)
+    if len(words) != 1:
+        return len(words) == 0
+    word = words[0].lower()
+    return word in _FRAGMENT_WORDS or (word.endswith("ly") and words[0].islower()) or len(word) < 2
 
 
 def _merge(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:

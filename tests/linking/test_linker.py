@@ -1,0 +1,52 @@
+"""The linker over a tiny taxonomy with the deterministic fake embedder."""
+
+from skillmatch.index.catalog import DESC_OFFSET
+
+POSTING = (
+    "We are a leading hospital group. Duties: take vital signs and administer CPR when needed. "
+    "Keep records in Microsoft Excel. We are an equal opportunity employer."
+)
+
+
+def test_links_with_evidence_spans(app) -> None:
+    [result] = app.link([POSTING])
+    ids = [s.id for s in result.skills]
+    assert {"s:vitals", "s:cpr", "s:excel"} <= set(ids)
+    assert "s:weld" not in ids
+    for s in result.skills:
+        assert POSTING[s.evidence.start : s.evidence.end] == s.evidence.text
+        assert "equal opportunity" not in s.evidence.text
+    excel = next(s for s in result.skills if s.id == "s:excel")
+    assert excel.evidence.text == "Microsoft Excel"  # the alias occurrence, not the sentence
+    assert "alias" in excel.sources
+    scores = [s.score for s in result.skills]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ranked_mode_ignores_threshold_and_keeps_order(app) -> None:
+    texts = ["welding and 3D printing in the maker lab", "lesson planning for teams", ""]
+    results = app.link(texts, top_k=2)
+    assert [r.text for r in results] == texts
+    assert [len(r.skills) for r in results] == [2, 2, 0]
+    assert {s.id for s in results[0].skills} == {"s:weld", "s:3dprint"}
+    strict = app.link(texts, threshold=0.99)
+    assert all(s.score >= 0.99 for r in strict for s in r.skills)
+
+
+def test_each_skill_once_per_text(app) -> None:
+    [result] = app.link(["Python. Python programming. Write Python programs."])
+    assert [s.id for s in result.skills].count("s:python") == 1
+
+
+def test_index_holds_labels_and_descriptions(app) -> None:
+    index = app.linker.indexes_["tiny"]
+    labels = list(app.taxonomies.labels(["tiny"], ["preferred", "alternative"]))
+    descriptions = [i for i in index.ids_.tolist() if i >= DESC_OFFSET]
+    assert len(descriptions) == 8
+    assert index.count == len(labels) + len(descriptions)
+
+
+def test_provenance(app) -> None:
+    prov = app.provenance()
+    assert prov["taxonomies"] == {"tiny": "1.0"}
+    assert prov["model"] == app.embedder.model_id
