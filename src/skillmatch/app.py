@@ -177,6 +177,8 @@ class SkillMatch:
                 candidates=s.link_candidates,
                 max_per_segment=s.link_max_per_segment,
                 lexical_bonus=s.link_lexical_bonus,
+                context_weight=s.link_context_weight,
+                support_weight=s.link_support_weight,
             ).fit(self.taxonomies, self.embedder, self._skill_indexes())
         return self._linker
 

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     link_lexical_bonus: float = Field(
         default=0.15, ge=0.0, le=1.0, description="Added when a label occurs verbatim."
     )
+    link_context_weight: float = Field(
+        default=0.7, ge=0.0, le=1.0,
+        description="Weight of the sentence when scoring one of its clauses.",
+    )
+    link_support_weight: float = Field(
+        default=0.15, ge=0.0, le=1.0,
+        description="Added per unit of a skill's second-best sentence score in a document.",
+    )
     taxonomies: list[str] = Field(
         default_factory=list,
         description="Taxonomies to link against; empty means every loaded one.",

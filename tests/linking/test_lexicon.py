@@ -1,9 +1,11 @@
-from skillmatch.linking.lexicon import Lexicon, normalize
+from skillmatch.linking.lexicon import Lexicon
+from skillmatch.text import normalize
 
 
 def test_longest_match_with_offsets() -> None:
-    lex = Lexicon().fit([(1, 10, "Excel", "preferred"), (2, 11, "Microsoft Excel", "alternative"),
-                         (3, 12, "work", "preferred"), (4, 13, "C++", "preferred")])
+    rows = [(1, 10, "Excel", "preferred"), (2, 11, "Microsoft Excel", "alternative"),
+            (3, 12, "work", "preferred"), (4, 13, "C++", "preferred")]
+    lex = Lexicon().fit((i, o, normalize(label), k) for i, o, label, k in rows)
     text = "Use Microsoft Excel daily and C++ at work."
     hits = lex.find(text)
     spans = {(h.owner, text[h.start : h.end]) for h in hits}

@@ -62,7 +62,7 @@ def test_duplicate_import_is_refused_and_replace_keeps_ids(store: TaxonomyStore)
 def test_failed_save_changes_nothing(store: TaxonomyStore) -> None:
     store.save(bundle())
     before = store.get("t")
-    with pytest.raises(NotFoundError, match="'zzz'"):
+    with pytest.raises(NotFoundError, match="skill 'zzz'"):
         store.save(bundle(skills=("a", "x"), relation_to="zzz"), replace=True)
     assert store.get("t").counts == before.counts
     assert {s.code for s in store.skills(["t"])} == {"a", "b", "c"}
@@ -72,3 +72,10 @@ def test_unknown_taxonomy_names_the_loaded_ones(store: TaxonomyStore) -> None:
     store.save(bundle())
     with pytest.raises(NotFoundError, match="loaded: t"):
         store.get("esco")
+
+
+def test_relation_to_unlisted_occupation_is_kept(store: TaxonomyStore) -> None:
+    b = bundle()
+    b.relations.append(RelationRecord("o-missing", "b", "optional"))
+    assert store.save(b).counts["relations"] == 2
+    assert store.occupation_skills("t", "optional") == {"o-missing": {"b"}}

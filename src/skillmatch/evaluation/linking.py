@@ -54,6 +54,8 @@ def esco_linker(app: SkillMatch) -> SkillLinker:
         candidates=s.link_candidates,
         max_per_segment=s.link_max_per_segment,
         lexical_bonus=s.link_lexical_bonus,
+        context_weight=s.link_context_weight,
+        support_weight=s.link_support_weight,
     ).fit(app.taxonomies, app.embedder, {"esco": index})
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*(?:[.\-'][A-Za-z0-9+#]+)*")
+from ..text import normalize, tokens
 
 # Labels that are ordinary words in running text would fire everywhere.
 _STOP = frozenset(
@@ -17,15 +16,6 @@ _STOP = frozenset(
 )
 
 MAX_TOKENS = 8
-
-
-def tokens(text: str) -> list[tuple[str, int, int]]:
-    """Normalised tokens of ``text`` with their character offsets."""
-    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-def normalize(label: str) -> str:
-    return " ".join(t for t, _, _ in tokens(label))
 
 
 @dataclass(frozen=True)
@@ -44,10 +34,9 @@ class Lexicon:
         self.min_chars = min_chars
 
     def fit(self, labels: Iterable[tuple[int, int, str, str]]) -> Lexicon:
-        """``labels``: (label id, skill id, label, kind) rows."""
+        """``labels``: (label id, skill id, normalised label, kind) rows."""
         table: dict[str, list[tuple[int, int, str]]] = {}
-        for entry, owner, label, kind in labels:
-            key = normalize(label)
+        for entry, owner, key, kind in labels:
             n = key.count(" ") + 1
             if not key or n > MAX_TOKENS or len(key) < self.min_chars or key in _STOP:
                 continue

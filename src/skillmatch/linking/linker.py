@@ -5,10 +5,13 @@ each segment once, retrieve the nearest label and description vectors of each
 taxonomy index, add lexical evidence where a label occurs verbatim, and keep,
 per skill, its best-scoring segment as the evidence span.
 
-Score of a skill in a segment = max cosine between the segment and the skill's
-embedded texts (labels, ``label: description``), plus ``lexical_bonus`` when
-one of its labels occurs in the segment (half of it for hidden labels), capped
-at 1. A skill's score in a text is its best segment score.
+Score of a skill in a sentence = max cosine between the sentence and the
+skill's embedded texts (labels, ``label: description``). A clause is read in
+its sentence's context: ``(1 - w) * cos(clause) + w * cos(sentence)`` with
+``w = context_weight`` (the sentence's weakest retrieved score stands in when
+the skill was not retrieved for the sentence). ``lexical_bonus`` is added when
+one of the skill's labels occurs in the segment (half for hidden labels),
+capped at 1. A skill's score in a text is its best segment score.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class _Best:
     start: int
     end: int
     sources: set[str] = field(default_factory=set)
+    sentences: dict[int, float] = field(default_factory=dict)  # best score per sentence
 
 
 class SkillLinker:
@@ -52,6 +56,8 @@ class SkillLinker:
         candidates: int = 40,
         max_per_segment: int = 3,
         lexical_bonus: float = 0.15,
+        context_weight: float = 0.7,
+        support_weight: float = 0.15,
         clauses: bool = True,
         drop_boilerplate: bool = True,
     ) -> None:
@@ -60,6 +66,8 @@ class SkillLinker:
         self.candidates = candidates
         self.max_per_segment = max_per_segment
         self.lexical_bonus = lexical_bonus
+        self.context_weight = context_weight
+        self.support_weight = support_weight
         self.clauses = clauses
         self.drop_boilerplate = drop_boilerplate
 
@@ -68,12 +76,10 @@ class SkillLinker:
     ) -> SkillLinker:
         """Load what linking needs: label owners, the lexicon and the skill rows."""
         names = sorted(indexes)
-        labels = list(store.labels(names))
-        self.entry_ids_ = np.array([r.id for r in labels], dtype=np.int64)
-        self.entry_owners_ = np.array([r.skill_id for r in labels], dtype=np.int64)
-        order = np.argsort(self.entry_ids_)
-        self.entry_ids_, self.entry_owners_ = self.entry_ids_[order], self.entry_owners_[order]
-        self.lexicon_ = Lexicon().fit((r.id, r.skill_id, r.label, r.kind) for r in labels)
+        ids, owners = store.label_owners(names)
+        self.entry_ids_ = np.array(ids, dtype=np.int64)
+        self.entry_owners_ = np.array(owners, dtype=np.int64)
+        self.lexicon_ = Lexicon().fit(store.lexical_rows(names))
         self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
         self.embedder_ = embedder
         self.indexes_ = indexes
@@ -156,7 +162,12 @@ class SkillLinker:
     ) -> dict[int, _Best]:
         hits_by_seg = self._lexical(text, segs)
         best: dict[int, _Best] = {}
+        context: dict[int, float] = {}
+        floor = 0.0
         for i, seg in enumerate(segs):
+            if not seg.is_clause:
+                context = dense[i]
+                floor = min(context.values(), default=0.0)
             scores = dict(dense[i])
             lexical: dict[int, LexicalHit] = {}
             for hit in hits_by_seg.get(i, []):
@@ -165,7 +176,10 @@ class SkillLinker:
                 if hit.owner not in lexical or hit.kind == "preferred":
                     lexical[hit.owner] = hit
             boosted = {}
+            w = self.context_weight if seg.is_clause else 0.0
             for owner, score in scores.items():
+                # a clause is read in the context of its sentence
+                score = (1 - w) * score + w * context.get(owner, floor)
                 hit = lexical.get(owner)
                 if hit is not None:
                     bonus = self.lexical_bonus / (2 if hit.kind == "hidden" else 1)
@@ -186,9 +200,15 @@ class SkillLinker:
                     cur.score = max(cur.score, score)
                     if pref > cur.pref:
                         cur.pref, cur.start, cur.end = pref, start, end
+                cur.sentences[seg.sentence] = max(cur.sentences.get(seg.sentence, -1.0), score)
                 cur.sources.add("dense")
                 if hit:
                     cur.sources.add("exact" if hit.kind == "preferred" else "alias")
+        if self.support_weight:
+            for cur in best.values():
+                ranked = sorted(cur.sentences.values(), reverse=True)
+                if len(ranked) > 1:
+                    cur.score = min(1.0, cur.score + self.support_weight * max(ranked[1], 0.0))
         return best
 
     def _lexical(self, text: str, segs: list[Segment]) -> dict[int, list[LexicalHit]]:

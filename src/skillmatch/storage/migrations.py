@@ -36,9 +36,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
             label TEXT NOT NULL,
             kind TEXT NOT NULL CHECK (kind IN ('preferred', 'alternative', 'hidden')),
+            norm TEXT NOT NULL,  -- lexical key (skillmatch.text.normalize)
             UNIQUE (skill_id, label, kind)
         );
         CREATE INDEX skill_labels_skill ON skill_labels(skill_id);
+        CREATE INDEX skill_labels_norm ON skill_labels(norm);
         CREATE TABLE skill_groups (
             id INTEGER PRIMARY KEY,
             taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
@@ -81,12 +83,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             text TEXT NOT NULL
         );
         CREATE INDEX occupation_tasks_occ ON occupation_tasks(occupation_id);
+        -- Keyed by occupation code, not row id: ESCO v1.1.1 relates 67 skills to an
+        -- occupation its occupations file lacks, and those relations are kept.
         CREATE TABLE occupation_skills (
-            occupation_id INTEGER NOT NULL REFERENCES occupations(id) ON DELETE CASCADE,
+            taxonomy_id INTEGER NOT NULL REFERENCES taxonomies(id) ON DELETE CASCADE,
+            occupation_code TEXT NOT NULL,
             skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
             relation TEXT NOT NULL,
             meta TEXT NOT NULL DEFAULT '{}',
-            PRIMARY KEY (occupation_id, skill_id, relation)
+            PRIMARY KEY (taxonomy_id, occupation_code, skill_id, relation)
         );
         CREATE INDEX occupation_skills_skill ON occupation_skills(skill_id);
         """,
