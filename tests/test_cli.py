@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from skillmatch.cli import main
 
 SKILLS_CSV = """id,label,alt_labels,description
-s:cpr,perform cardiopulmonary resuscitation,CPR|administer CPR,Restart breathing of a person in cardiac arrest.
+s:cpr,perform cardiopulmonary resuscitation,CPR|administer CPR,Restart breathing in cardiac arrest.
 s:excel,use spreadsheets software,Microsoft Excel|Excel,Create and edit spreadsheets with formulas.
 s:lesson,plan lessons,lesson planning,Prepare lesson plans aligned to standards.
 """

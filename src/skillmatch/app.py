@@ -89,7 +89,7 @@ class SkillMatch:
         return info
 
     def list_taxonomies(self) -> list[TaxonomyInfo]:
-        return self.taxonomies.list()
+        return self.taxonomies.all()
 
     # --------------------------------------------------------------- indexes
     def build_indexes(
@@ -105,7 +105,7 @@ class SkillMatch:
         kept unless ``force``; the embedding cache makes rebuilds cheap.
         """
         store = self.taxonomies
-        infos = [store.get(n) for n in taxonomies] if taxonomies else store.list()
+        infos = [store.get(n) for n in taxonomies] if taxonomies else store.all()
         if not infos:
             raise InputError(
                 "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
@@ -132,7 +132,7 @@ class SkillMatch:
 
     def index_status(self) -> list[dict[str, Any]]:
         out = []
-        for info in self.taxonomies.list():
+        for info in self.taxonomies.all():
             for prefix in ("skills", "occupations"):
                 directory = self.workspace.index_dir(f"{prefix}-{info.name}")
                 try:
@@ -146,7 +146,7 @@ class SkillMatch:
 
     def _skill_indexes(self) -> dict[str, FaissIndex]:
         store = self.taxonomies
-        names = self.settings.taxonomies or [t.name for t in store.list()]
+        names = self.settings.taxonomies or [t.name for t in store.all()]
         if not names:
             raise InputError(
                 "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"

@@ -212,7 +212,8 @@ def skills_link(
         for r in results:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
     elif fmt == "json":
-        payload: Any = [r.to_dict() for r in results] if input_ is not None else results[0].to_dict()
+        dicts = [r.to_dict() for r in results]
+        payload: Any = dicts if input_ is not None else dicts[0]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for line in _link_table(results):

@@ -19,7 +19,7 @@ class SkillRecord:
     hidden_labels: list[str] = field(default_factory=list)
     description: str = ""
     skill_type: str = ""  # ESCO: skill/competence | knowledge; O*NET: technology
-    reuse_level: str = ""  # ESCO: transversal | cross-sector | sector-specific | occupation-specific
+    reuse_level: str = ""  # ESCO: transversal, cross-sector, sector- or occupation-specific
     meta: dict[str, Any] = field(default_factory=dict)
 
 

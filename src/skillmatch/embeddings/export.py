@@ -13,7 +13,7 @@ import json
 import logging
 import shutil
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -118,7 +118,7 @@ def export_onnx(models_dir: Path, model_name: str = "all-MiniLM-L6-v2") -> Path:
             "onnxruntime": _version("onnxruntime"),
             "transformers": _version("transformers"),
         },
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     agreement = _agreement(tmp, source)

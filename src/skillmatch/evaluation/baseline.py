@@ -29,7 +29,9 @@ class NearestLabelBaseline:
         self.threshold = threshold
         self.candidates = candidates
 
-    def fit(self, codes: Sequence[str], labels: Sequence[str], embedder: Embedder) -> NearestLabelBaseline:
+    def fit(
+        self, codes: Sequence[str], labels: Sequence[str], embedder: Embedder
+    ) -> NearestLabelBaseline:
         self.codes_ = list(codes)
         self.embedder_ = embedder
         vectors = embedder.embed(list(labels))

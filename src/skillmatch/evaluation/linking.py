@@ -134,7 +134,9 @@ def load_skillspan(path: Path) -> list[tuple[list[str], list[metrics.Span]]]:
                 tokens = row["tokens"]
                 spans = _bio(row["tags_skill"]) + _bio(row["tags_knowledge"])
             except (json.JSONDecodeError, KeyError) as exc:
-                raise InputError(f"not a SkillSpan record ({exc})", path=path, line=line_no) from exc
+                raise InputError(
+                    f"not a SkillSpan record ({exc})", path=path, line=line_no
+                ) from exc
             out.append((tokens, sorted(set(spans))))
     return out
 
@@ -170,7 +172,9 @@ def skillspan_eval(
     chunk = 250
     for i in range(0, len(texts), chunk):
         for j, result in enumerate(linker.link(texts[i : i + chunk]), start=i):
-            spans = {_to_tokens(s.evidence.start, s.evidence.end, offsets[j]) for s in result.skills}
+            spans = {
+                _to_tokens(s.evidence.start, s.evidence.end, offsets[j]) for s in result.skills
+            }
             ours.append(sorted(sp for sp in spans if sp[1] > sp[0]))
         if progress:
             progress("eval skillspan (linker)", min(i + chunk, len(texts)), len(texts))

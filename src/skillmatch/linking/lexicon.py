@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..text import normalize, tokens
+from ..text import tokens
 
 # Labels that are ordinary words in running text would fire everywhere.
 _STOP = frozenset(

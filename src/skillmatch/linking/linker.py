@@ -17,7 +17,7 @@ capped at 1. A skill's score in a text is its best segment score.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +27,7 @@ from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
 from ..storage.taxonomy_store import SkillRow, TaxonomyStore
-from .lexicon import Lexicon, LexicalHit
+from .lexicon import LexicalHit, Lexicon
 from .segment import Segment, segment
 
 log = logging.getLogger(__name__)
@@ -83,23 +83,35 @@ class SkillLinker:
         self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
         self.embedder_ = embedder
         self.indexes_ = indexes
-        self.taxonomies_ = {t.name: t.version for t in store.list() if t.name in indexes}
+        self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
         return self
 
     # ------------------------------------------------------------------ API
     def link(self, texts: Sequence[str], threshold: float | None = None) -> list[LinkResult]:
         """Skills above the threshold in each text, best first."""
         cut = self.threshold if threshold is None else threshold
-        return self._run(texts, keep=lambda ranked: [s for s in ranked if s.score >= cut],
-                         cap=self.max_per_segment)
+        return self._run(
+            texts,
+            keep=lambda ranked: [s for s in ranked if s.score >= cut],
+            cap=self.max_per_segment,
+            depth=self.candidates,
+        )
 
     def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
         """The ``k`` best skills of each text, whatever their score."""
         top = self.top_k if k is None else k
-        return self._run(texts, keep=lambda ranked: ranked[:top], cap=None)
+        # labels of one skill crowd the nearest entries: fetch enough for k distinct skills
+        depth = max(self.candidates, 2 * top)
+        return self._run(texts, keep=lambda ranked: ranked[:top], cap=None, depth=depth)
 
     # -------------------------------------------------------------- internals
-    def _run(self, texts: Sequence[str], keep, cap: int | None) -> list[LinkResult]:  # type: ignore[no-untyped-def]
+    def _run(
+        self,
+        texts: Sequence[str],
+        keep: Callable[[list[LinkedSkill]], list[LinkedSkill]],
+        cap: int | None,
+        depth: int,
+    ) -> list[LinkResult]:
         segments = [
             segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
             for t in texts
@@ -110,7 +122,7 @@ class SkillLinker:
             if flat
             else np.empty((0, self.embedder_.dimension), dtype=np.float32)
         )
-        dense = self._dense(vectors)
+        dense = self._dense(vectors, depth)
         results = []
         offset = 0
         for text, segs in zip(texts, segments):
@@ -125,13 +137,13 @@ class SkillLinker:
             results.append(LinkResult(text=text, skills=keep(ranked)))
         return results
 
-    def _dense(self, vectors: np.ndarray) -> list[dict[int, float]]:
+    def _dense(self, vectors: np.ndarray, depth: int) -> list[dict[int, float]]:
         """Per segment: skill row id -> best cosine among the retrieved entries."""
         out: list[dict[int, float]] = [{} for _ in range(len(vectors))]
         if not len(vectors):
             return out
         for index in self.indexes_.values():
-            scores, ids = index.search(vectors, self.candidates)
+            scores, ids = index.search(vectors, depth)
             owners = self._owners(ids)
             for row in range(len(vectors)):
                 acc = out[row]
@@ -180,18 +192,18 @@ class SkillLinker:
             for owner, score in scores.items():
                 # a clause is read in the context of its sentence
                 score = (1 - w) * score + w * context.get(owner, floor)
-                hit = lexical.get(owner)
-                if hit is not None:
-                    bonus = self.lexical_bonus / (2 if hit.kind == "hidden" else 1)
+                match = lexical.get(owner)
+                if match is not None:
+                    bonus = self.lexical_bonus / (2 if match.kind == "hidden" else 1)
                     score = min(1.0, score + bonus)
                 boosted[owner] = score
             chosen = sorted(boosted.items(), key=lambda kv: -kv[1])
             if cap is not None:
                 chosen = chosen[:cap]
             for owner, score in chosen:
-                hit = lexical.get(owner)
-                start, end = (hit.start, hit.end) if hit else (seg.start, seg.end)
-                narrow = seg.is_clause or hit is not None
+                used = lexical.get(owner)
+                start, end = (used.start, used.end) if used else (seg.start, seg.end)
+                narrow = seg.is_clause or used is not None
                 pref = score + (CLAUSE_PREFERENCE if narrow else 0.0)
                 cur = best.get(owner)
                 if cur is None:
@@ -202,8 +214,8 @@ class SkillLinker:
                         cur.pref, cur.start, cur.end = pref, start, end
                 cur.sentences[seg.sentence] = max(cur.sentences.get(seg.sentence, -1.0), score)
                 cur.sources.add("dense")
-                if hit:
-                    cur.sources.add("exact" if hit.kind == "preferred" else "alias")
+                if used:
+                    cur.sources.add("exact" if used.kind == "preferred" else "alias")
         if self.support_weight:
             for cur in best.values():
                 ranked = sorted(cur.sentences.values(), reverse=True)

@@ -7,7 +7,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import ConflictError, NotFoundError
@@ -71,7 +71,7 @@ class TaxonomyStore:
         keeps the row ids of skills and occupations whose codes survive, so
         references to them (mentions, index ids) stay valid.
         """
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         with transaction(self.conn) as c:
             row = c.execute("SELECT id, version FROM taxonomies WHERE name = ?", (bundle.name,))
             existing = row.fetchone()
@@ -248,11 +248,11 @@ class TaxonomyStore:
     def get(self, name: str) -> TaxonomyInfo:
         row = self.conn.execute("SELECT * FROM taxonomies WHERE name=?", (name,)).fetchone()
         if row is None:
-            known = ", ".join(t.name for t in self.list()) or "none loaded"
+            known = ", ".join(t.name for t in self.all()) or "none loaded"
             raise NotFoundError(f"taxonomy {name!r} is not loaded (loaded: {known})")
         return self._info(row)
 
-    def list(self) -> list[TaxonomyInfo]:
+    def all(self) -> list[TaxonomyInfo]:
         rows = self.conn.execute("SELECT * FROM taxonomies ORDER BY name").fetchall()
         return [self._info(r) for r in rows]
 
