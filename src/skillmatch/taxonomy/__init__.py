@@ -1,0 +1,36 @@
+"""Taxonomy importers: pure parsers from a source to a :class:`TaxonomyBundle`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ConfigurationError, InputError
+from ..records import TaxonomyBundle
+
+KINDS = ("esco", "onet", "custom")
+
+
+def read_taxonomy(
+    kind: str, path: str | Path, name: str | None = None, version: str | None = None
+) -> TaxonomyBundle:
+    """Read a taxonomy of ``kind`` (esco, onet or custom) from ``path``."""
+    if kind not in KINDS:
+        raise ConfigurationError(
+            f"unknown taxonomy kind {kind!r} (choose one of {', '.join(KINDS)})"
+        )
+    if not Path(path).exists():
+        raise InputError("no such file or folder", path=path)
+    if kind == "esco":
+        from .esco import read_esco
+
+        return read_esco(path, name or "esco", version)
+    if kind == "onet":
+        from .onet import read_onet
+
+        return read_onet(path, name or "onet", version)
+    from .custom import read_custom
+
+    return read_custom(path, name or "custom", version)
+
+
+__all__ = ["KINDS", "read_taxonomy"]
