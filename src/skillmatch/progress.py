@@ -28,7 +28,9 @@ class Progress:
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         pct = 100.0 * done / total if total else 100.0
-        line = f"{stage}: {done:,}/{total:,} ({pct:.0f}%) {rate:,.0f}/s, {left:.0f}s left"
+        line = f"{stage}: {done:,}/{total:,} ({pct:.0f}%)"
+        if elapsed >= 0.5:  # a rate over a few milliseconds means nothing
+            line += f" {rate:,.0f}/s, {left:.0f}s left"
         if self.stream.isatty():
             end = "\n" if done >= total else ""
             self.stream.write("\r" + line.ljust(78) + end)

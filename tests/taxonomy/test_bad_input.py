@@ -1,17 +1,22 @@
 """Each bad input gets one clear error naming file, line and column; nothing is stored."""
 
+from __future__ import annotations
+
 import shutil
+import zipfile
+from pathlib import Path
 
 import pytest
 
 from skillmatch.app import SkillMatch
 from skillmatch.errors import ConfigurationError, InputError
+from skillmatch.settings import Settings
 from skillmatch.taxonomy import read_taxonomy
 
-from .conftest import ESCO_FILES, write_esco
+from .conftest import ESCO_FILES, ONET_FILES, SKILL, write_esco, write_onet, zip_folder
 
 
-def error(kind: str, path) -> str:
+def error(kind: str, path: Path | str) -> str:
     with pytest.raises(InputError) as exc:
         read_taxonomy(kind, path)
     message = str(exc.value)
@@ -19,86 +24,171 @@ def error(kind: str, path) -> str:
     return message
 
 
-def test_missing_column(tmp_path) -> None:
+def test_missing_column(tmp_path: Path) -> None:
     files = dict(ESCO_FILES)
-    files["skills_en.csv"] = [[c for c in row if c != "reuseLevel"] if i == 0 else row[:3] + row[4:]
-                              for i, row in enumerate(ESCO_FILES["skills_en.csv"])]
+    files["skills_en.csv"] = [row[:3] + row[4:] for row in ESCO_FILES["skills_en.csv"]]
     msg = error("esco", write_esco(tmp_path / "e", files))
-    assert "skills_en.csv, line 1" in msg and "'reuseLevel'" in msg and "found columns" in msg
+    assert msg.startswith(f"{tmp_path / 'e' / 'skills_en.csv'}, line 1: missing column(s) "
+                          "'reuseLevel' (expected the ESCO skills file")
+    assert "found columns: 'conceptType', 'conceptUri', 'skillType', 'preferredLabel'" in msg
+    onet = write_onet(tmp_path / "o")
+    (onet / "Job Zones.txt").write_text("O*NET-SOC Code\tZone\r\n15-1252.00\t4\r\n")
+    msg = error("onet", onet)
+    assert "Job Zones.txt, line 1: missing column(s) 'Job Zone'" in msg
 
 
-def test_esco_file_of_the_wrong_kind(tmp_path) -> None:
+def test_esco_file_of_the_wrong_kind(tmp_path: Path) -> None:
     folder = write_esco(tmp_path / "e")
-    shutil.copy(folder / "skills_en.csv", folder / "occupations_en.csv")
+    shutil.copy(folder / "occupations_en.csv", folder / "skills_en.csv")
     msg = error("esco", folder)
-    assert "occupations_en.csv, line 1" in msg and "'iscoGroup'" in msg
-    folder = write_esco(tmp_path / "f")
+    assert "skills_en.csv, line 1: missing column(s) 'skillType', 'reuseLevel'" in msg
+    assert msg.endswith("this looks like the ESCO occupations file (occupations_en.csv)")
+    shutil.copy(folder / "digitalSkillsCollection_en.csv", folder / "skills_en.csv")
+    assert "this is an ESCO collection file, not the ESCO skills file" in error("esco", folder)
     rows = [r[:] for r in ESCO_FILES["skills_en.csv"]]
     rows[2][0] = "Occupation"
-    (folder / "skills_en.csv").unlink()
     write_esco(folder, {"skills_en.csv": rows})
-    msg = error("esco", folder)
     # the first skill spans lines 2-3 (a multi-line altLabels cell), so the second starts on 4
-    assert "line 4" in msg and "conceptType" in msg and "not the skills file" in msg
+    assert error("esco", folder).endswith(
+        "skills_en.csv, line 4, column conceptType: conceptType is 'Occupation': this is not "
+        "the skills file (expected conceptType 'KnowledgeSkillCompetence' on every row)")
 
 
-def test_onet_folder_given_as_esco(onet_dir) -> None:
+def test_wrong_kind_of_folder(tmp_path: Path, onet_dir: Path, esco_dir: Path) -> None:
     msg = error("esco", onet_dir)
-    assert "skills_en.csv not found" in msg and "Occupation Data.txt" in msg
+    assert "skills_en.csv not found (expected ESCO's CSV export" in msg
+    assert "Occupation Data.txt" in msg and msg.endswith("use kind 'onet')")
+    assert error("onet", esco_dir).endswith("this looks like an ESCO CSV export (use kind 'esco')")
+    (tmp_path / "x.csv").write_text("id,label\n")
+    assert error("esco", tmp_path / "x.csv").endswith("x.csv: not a zip archive (expected "
+                                                      "ESCO's CSV export (skills_en.csv, "
+                                                      "occupations_en.csv, "
+                                                      "occupationSkillRelations.csv))")
 
 
-def test_empty_file(tmp_path) -> None:
+def test_wrong_delimiter(tmp_path: Path) -> None:
+    folder = write_esco(tmp_path / "e")
+    path = folder / "occupationSkillRelations.csv"
+    path.write_text(path.read_text().replace(",", "\t"))
+    assert error("esco", folder).endswith("the file looks tab-separated, expected comma-separated")
+
+
+def test_empty_file(tmp_path: Path) -> None:
     folder = write_esco(tmp_path / "e")
     (folder / "occupations_en.csv").write_text("")
-    assert "occupations_en.csv: file is empty" in error("esco", folder)
-    (tmp_path / "empty.csv").write_text("")
-    assert "file is empty" in error("custom", tmp_path / "empty.csv")
+    assert error("esco", folder) == (
+        f"{folder / 'occupations_en.csv'}: file is empty (expected a header row with "
+        "conceptType, conceptUri, iscoGroup, preferredLabel, altLabels, description)")
+    (tmp_path / "empty.csv").write_text("\n")
+    assert "empty.csv: file is empty (expected a header row with id, label)" in error(
+        "custom", tmp_path / "empty.csv")
+    (tmp_path / "empty.jsonl").write_text("")
+    assert "empty.jsonl: file is empty" in error("custom", tmp_path / "empty.jsonl")
+    (tmp_path / "empty.zip").write_bytes(b"")
+    assert "empty.zip: an empty file" in error("esco", tmp_path / "empty.zip")
 
 
-def test_truncated_zip(esco_dir, tmp_path) -> None:
-    archive = shutil.make_archive(str(tmp_path / "esco"), "zip", esco_dir)
-    data = open(archive, "rb").read()
+def test_truncated_zip(esco_dir: Path, tmp_path: Path) -> None:
+    data = zip_folder(esco_dir, tmp_path / "esco.zip", inner="esco").read_bytes()
     cut = tmp_path / "cut.zip"
     cut.write_bytes(data[: len(data) // 2])
     msg = error("esco", cut)
-    assert "cut.zip" in msg and "truncated or corrupt zip" in msg
+    assert msg.startswith(f"{cut}: truncated or corrupt zip archive")
 
 
-def test_non_utf8(onet_dir) -> None:
+def test_corrupt_zip_member(esco_dir: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "stored.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        for file in sorted(esco_dir.iterdir()):
+            zf.write(file, f"esco/{file.name}")
+    data = bytearray(archive.read_bytes())
+    data[data.index(b"take vital signs")] = ord("T")  # the CRC no longer matches
+    archive.write_bytes(bytes(data))
+    msg = error("esco", archive)
+    assert msg.startswith(f"{archive}!esco/skills_en.csv: truncated or corrupt zip archive")
+    assert "CRC" in msg
+
+
+def test_non_utf8(onet_dir: Path, tmp_path: Path) -> None:
     path = onet_dir / "Alternate Titles.txt"
     lines = path.read_bytes().split(b"\r\n")
-    lines[2] = b"15-1252.00\tProgramm\xe9ur\tn/a\t08"
+    lines[3] = "15-1252.00\tDéveloppeur Programm".encode() + b"\xe9ur\tn/a\t08"
     path.write_bytes(b"\r\n".join(lines))
     msg = error("onet", onet_dir)
-    assert "Alternate Titles.txt, line 3, column 20" in msg and "UTF-8" in msg
+    # column 32 counts characters: the valid "é" before it is one column, not two bytes
+    assert msg == (f"{path}, line 4, column 32: byte 0xe9 is not valid UTF-8 (expected UTF-8 "
+                   "text; re-save the file as UTF-8)")
+    archive = zip_folder(onet_dir, tmp_path / "db_29_2_text.zip", inner="db_29_2_text")
+    assert error("onet", archive).startswith(
+        f"{archive}!db_29_2_text/Alternate Titles.txt, line 4, column 32: byte 0xe9")
+    (tmp_path / "latin.csv").write_bytes(b"id,label\n1,caf\xe9\n")
+    assert "latin.csv, line 2, column 6: byte 0xe9 is not valid UTF-8" in error(
+        "custom", tmp_path / "latin.csv")
 
 
-def test_duplicate_id(tmp_path) -> None:
+def test_duplicate_id(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("id,label\nk:1,one\nk:2,two\nk:1,again\n")
-    msg = error("custom", path)
-    assert "line 4" in msg and "first on line 2" in msg and "'k:1'" in msg
-    folder = write_esco(tmp_path / "e")
+    assert error("custom", path) == (f"{path}, line 4, column id: duplicate id 'k:1' (first on "
+                                     "line 2); expected each id once")
     rows = ESCO_FILES["occupations_en.csv"]
-    write_esco(folder, {"occupations_en.csv": [*rows, rows[1]]})
-    assert "duplicate conceptUri" in error("esco", folder)
+    folder = write_esco(tmp_path / "e", {**ESCO_FILES, "occupations_en.csv": [*rows, rows[1]]})
+    # the first occupation spans lines 2-3, so its copy starts on line 4
+    assert "occupations_en.csv, line 4, column conceptUri: duplicate conceptUri" in error(
+        "esco", folder)
+    assert "(first on line 2)" in error("esco", folder)
+    onet = dict(ONET_FILES)
+    tech = ONET_FILES["Technology Skills.txt"]
+    assert isinstance(tech, list)
+    onet["Technology Skills.txt"] = [*tech, tech[2]]
+    msg = error("onet", write_onet(tmp_path / "o", onet))
+    assert "Technology Skills.txt, line 5, column Example: duplicate technology 'Epic Systems' " \
+           "for 29-1141.00 (first on line 3)" in msg
 
 
-def test_custom_missing_field_and_bad_json(tmp_path) -> None:
-    (tmp_path / "s.csv").write_text("id,label\nk:1,\n")
-    assert "line 2, column label" in error("custom", tmp_path / "s.csv") or "label" in error(
-        "custom", tmp_path / "s.csv")
-    (tmp_path / "s.jsonl").write_text('{"id": "a", "label": "x"}\n{"id": "b", label}\n')
-    assert "s.jsonl, line 2, column" in error("custom", tmp_path / "s.jsonl")
+def test_bad_rows(tmp_path: Path) -> None:
+    folder = write_esco(tmp_path / "e")
+    rel = folder / "occupationSkillRelations.csv"
+    rel.write_text(rel.read_text().replace(SKILL + "s2", SKILL + "s9"))
+    assert "occupationSkillRelations.csv, line 3, column skillUri: skillUri " \
+           f"'{SKILL}s9' is not in skills_en.csv" in error("esco", folder)
+    rel.write_text(rel.read_text().replace("optional", "maybe"))
+    assert "line 3, column relationType: relationType 'maybe'" in error("esco", folder)
+    rel.write_text(rel.read_text().replace(",maybe,knowledge,", ",,knowledge,"))
+    assert "line 3, column relationType" in error("esco", folder)
+    rel.write_text(rel.read_text()[:-40])
+    assert "line 3, column skillUri: 3 values but the header has 4 columns" in error(
+        "esco", folder)
+    (tmp_path / "q.csv").write_text('id,label\n1,"unclosed\n2,b\n')
+    assert "q.csv, line 2: malformed CSV" in error("custom", tmp_path / "q.csv")
+    (tmp_path / "blank.csv").write_text("id,label\n1, \n")
+    assert "blank.csv, line 2, column label: required value is missing or empty" in error(
+        "custom", tmp_path / "blank.csv")
 
 
-def test_unknown_kind_and_missing_path(tmp_path) -> None:
+def test_bad_onet_rows(onet_dir: Path) -> None:
+    path = onet_dir / "Technology Skills.txt"
+    original = path.read_text()
+    path.write_text(original.replace("\tY\tN", "\tyes\tN"), newline="")
+    assert "line 3, column Hot Technology: 'yes' (expected Y or N)" in error("onet", onet_dir)
+    path.write_text(original.replace("29-1141.00", "29-9999.00"), newline="")
+    assert "line 3, column O*NET-SOC Code: O*NET-SOC code '29-9999.00' is not in Occupation " \
+           "Data.txt" in error("onet", onet_dir)
+    occupations = onet_dir / "Occupation Data.txt"
+    occupations.write_text(occupations.read_text().replace("15-1252.00", "15-1252"))
+    assert "Occupation Data.txt, line 3, column O*NET-SOC Code: '15-1252' is not an O*NET-SOC " \
+           "code" in error("onet", onet_dir)
+
+
+def test_unknown_kind_and_missing_path(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="'isco'.*esco, onet, custom"):
         read_taxonomy("isco", tmp_path)
-    assert "no such file" in error("esco", tmp_path / "nope")
+    assert "nope: no such file or folder" in error("esco", tmp_path / "nope")
+    assert "nope.csv: no such file or folder" in error("custom", tmp_path / "nope.csv")
+    assert read_taxonomy("ESCO", write_esco(tmp_path / "e")).kind == "esco"
 
 
-def test_failed_import_changes_nothing(settings, esco_dir) -> None:
+def test_failed_import_changes_nothing(settings: Settings, esco_dir: Path) -> None:
     app = SkillMatch(settings)
     app.import_taxonomy("esco", esco_dir)
     before = app.taxonomies.get("esco")
@@ -106,5 +196,5 @@ def test_failed_import_changes_nothing(settings, esco_dir) -> None:
         "occupationUri,relationType,skillType,skillUri\nx,essential,skill,missing-skill\n")
     with pytest.raises(InputError, match="line 2"):
         app.import_taxonomy("esco", esco_dir, replace=True)
-    after = app.taxonomies.get("esco")
-    assert after == before
+    assert app.taxonomies.get("esco") == before
+    app.close()

@@ -1,4 +1,10 @@
-"""Taxonomy importers: pure parsers from a source to a :class:`TaxonomyBundle`."""
+"""Taxonomy importers: pure parsers from a source to a :class:`TaxonomyBundle`.
+
+``read_taxonomy("esco", path)`` reads ESCO's CSV export, ``"onet"`` O*NET's text
+database (either as a folder or a zip as downloaded), ``"custom"`` a CSV, JSON or
+JSON Lines file of skills. Bad input raises :class:`InputError` naming the file,
+line and column; nothing here touches the database.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +20,11 @@ def read_taxonomy(
     kind: str, path: str | Path, name: str | None = None, version: str | None = None
 ) -> TaxonomyBundle:
     """Read a taxonomy of ``kind`` (esco, onet or custom) from ``path``."""
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind.strip().lower() not in KINDS:
         raise ConfigurationError(
             f"unknown taxonomy kind {kind!r} (choose one of {', '.join(KINDS)})"
         )
+    kind = kind.strip().lower()
     if not Path(path).exists():
         raise InputError("no such file or folder", path=path)
     if kind == "esco":
