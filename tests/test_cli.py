@@ -41,6 +41,8 @@ def test_import_list_build_link(cli) -> None:
     assert data["text"].startswith("Administer CPR")
     assert {s["id"] for s in data["skills"]} >= {"s:cpr", "s:excel"}
     assert set(data["skills"][0]) == {"id", "label", "taxonomy", "score", "evidence"}
+    assert data["provenance"]["taxonomies"] == {"district": "unknown"}
+    assert data["provenance"]["model"] == "fake-hash-256"
 
 
 def test_input_file_jsonl_in_order_with_top_k(cli) -> None:

@@ -212,13 +212,14 @@ def skills_link(
         for r in results:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
     elif fmt == "json":
-        dicts = [r.to_dict() for r in results]
+        dicts = [{**r.to_dict(), "provenance": provenance} for r in results]
         payload: Any = dicts if input_ is not None else dicts[0]
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for line in _link_table(results):
             click.echo(line)
-    logging.getLogger(__name__).info("provenance: %s", provenance)
+        click.echo(f"model {provenance['model']}; taxonomies "
+                   + ", ".join(f"{k} {v}" for k, v in provenance["taxonomies"].items()))
 
 
 def _read_text(path: Path) -> str:
