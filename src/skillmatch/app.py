@@ -22,6 +22,7 @@ from .index.faiss_index import FaissIndex, read_manifest
 from .linking.linker import SkillLinker
 from .records import LinkResult
 from .settings import Settings
+from .storage.records_store import RecordStore
 from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .workspace import Workspace
 
@@ -195,6 +196,45 @@ class SkillMatch:
                 raise InputError(f"top_k must be at least 1, got {top_k}", field="top_k")
             return self.linker.rank(texts, top_k)
         return self.linker.link(texts, threshold)
+
+    # --------------------------------------------------------------- records
+    def import_records(
+        self,
+        kind: str,
+        path: str | Path,
+        *,
+        force: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> dict[str, Any]:
+        """Import credentials, postings or needs from CSV or JSON Lines (upsert by id)."""
+        from .catalog.pipeline import INDEXED, DeclaredSkills, RecordImporter
+        from .catalog.readers import read_records
+
+        records = read_records(kind, path)
+        index_dir = self.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
+        manifest = {"name": INDEXED.get(kind, kind), "model": self.embedder.model_id,
+                    "records": kind}
+        report = RecordImporter(batch_size=self.settings.import_batch_size, force=force).run(
+            kind, records, RecordStore(self.conn), DeclaredSkills(self.taxonomies, self.linker),
+            index_dir, manifest, progress,
+        )
+        return report.to_dict()
+
+    def record(self, kind: str, record_id: str) -> dict[str, Any]:
+        """One stored record with its skill mentions and their evidence."""
+        store = RecordStore(self.conn)
+        row = store.get(kind, record_id)
+        mentions = store.evidence(kind, row["id"])
+        skills = self.taxonomies.skills_by_id(m["skill_id"] for m in mentions)
+        row["skills"] = [
+            {"id": skills[m["skill_id"]].code, "label": skills[m["skill_id"]].label,
+             "taxonomy": skills[m["skill_id"]].taxonomy, "score": round(m["score"], 4),
+             "source": m["source"], "role": m["role"],
+             "evidence": {"start": m["evidence_start"], "end": m["evidence_end"],
+                          "text": m["evidence_text"]}}
+            for m in mentions
+        ]
+        return row
 
     def provenance(self) -> dict[str, Any]:
         """The model and taxonomy versions behind results."""

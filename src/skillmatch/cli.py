@@ -249,6 +249,45 @@ def _link_table(results: list[LinkResult]) -> Iterable[str]:
         yield ""
 
 
+# ------------------------------------------------- credentials, postings, needs
+def _record_group(kind: str, plural: str, what: str) -> None:
+    @main.group(name=plural, help=f"Import and show {what}.")
+    def group() -> None:
+        pass
+
+    @group.command("import", help=f"Import {what} from CSV or JSON Lines (upsert by id); "
+                   "skills are linked with evidence, texts embedded and indexed.")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--force", is_flag=True, help="Re-process records whose content is unchanged.")
+    @click.option("--format", "fmt", type=FORMATS, default="table")
+    @click.pass_context
+    def import_(ctx: click.Context, path: Path, force: bool, fmt: str) -> None:
+        data = _app(ctx).import_records(kind, path, force=force, progress=Progress())
+        _emit(data, fmt, lambda d: [
+            f"{d['kind']}s: {d['read']:,} read, {d['imported']:,} imported, "
+            f"{d['unchanged']:,} unchanged, {d['mentions']:,} skill mentions "
+            f"in {d['seconds']} s ({d['per_second']}/s)",
+            *(f"  could not link for {rid}: {', '.join(p)}" for rid, p in d["unresolved"].items()),
+        ])
+
+    @group.command("show", help=f"One of the {what} with its skills and evidence.")
+    @click.argument("record_id")
+    @click.option("--format", "fmt", type=FORMATS, default="table")
+    @click.pass_context
+    def show(ctx: click.Context, record_id: str, fmt: str) -> None:
+        data = _app(ctx).record(kind, record_id)
+        _emit(data, fmt, lambda d: [
+            f"{d['code']}: {d.get('title') or d.get('role') or d.get('employer')}",
+            *(f"    {x['score']:.2f}  {x['label'][:45]:<45} {x['source']:<8} {x['role']:<9}"
+              f" \"{(x['evidence']['text'] or '')[:40]}\"" for x in d["skills"]),
+        ])
+
+
+_record_group("credential", "credentials", "credentials")
+_record_group("posting", "postings", "job postings")
+_record_group("need", "needs", "employers' skill needs")
+
+
 # -------------------------------------------------------------------- models
 @main.group()
 def models() -> None:

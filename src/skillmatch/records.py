@@ -99,6 +99,7 @@ class LinkedSkill:
     score: float
     evidence: Evidence
     sources: tuple[str, ...] = ()  # which signals fired: "dense", "exact", "alias"
+    row_id: int = 0  # the skill's database row id (internal; not in to_dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

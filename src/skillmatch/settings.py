@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=256, ge=8, description="Truncate inputs to this many tokens.")
     threads: int = Field(default=0, ge=0, description="Compute threads; 0 means all cores.")
 
+    import_batch_size: int = Field(
+        default=256, ge=1, description="Records per import batch (one transaction each)."
+    )
+
     # --- index ------------------------------------------------------------
     exact_index_max: int = Field(
         default=200_000,

@@ -97,6 +97,26 @@ class SkillLinker:
             depth=self.candidates,
         )
 
+    def link_documents(
+        self, texts: Sequence[str], threshold: float | None = None
+    ) -> tuple[list[LinkResult], np.ndarray]:
+        """:meth:`link`, plus one unit vector per text: the mean of its sentence vectors.
+
+        The import pipeline indexes records by that vector, so a record's text is
+        embedded once, sentence by sentence, for linking and indexing alike.
+        """
+        cut = self.threshold if threshold is None else threshold
+        doc_vectors: list[np.ndarray] = []
+        results = self._run(
+            texts,
+            keep=lambda ranked: [s for s in ranked if s.score >= cut],
+            cap=self.max_per_segment,
+            depth=self.candidates,
+            sink=doc_vectors,
+        )
+        return results, np.stack(doc_vectors) if doc_vectors else np.empty(
+            (0, self.embedder_.dimension), dtype=np.float32)
+
     def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
         """The ``k`` best skills of each text, whatever their score."""
         top = self.top_k if k is None else k
@@ -111,6 +131,7 @@ class SkillLinker:
         keep: Callable[[list[LinkedSkill]], list[LinkedSkill]],
         cap: int | None,
         depth: int,
+        sink: list[np.ndarray] | None = None,
     ) -> list[LinkResult]:
         segments = [
             segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
@@ -129,6 +150,8 @@ class SkillLinker:
             seg_vectors = vectors[offset : offset + len(segs)]
             seg_dense = dense[offset : offset + len(segs)]
             offset += len(segs)
+            if sink is not None:
+                sink.append(self._document_vector(text, segs, seg_vectors))
             best = self._score_text(text, segs, seg_vectors, seg_dense, cap)
             ranked = sorted(
                 (self._linked(text, sid, b) for sid, b in best.items()),
@@ -136,6 +159,17 @@ class SkillLinker:
             )
             results.append(LinkResult(text=text, skills=keep(ranked)))
         return results
+
+    def _document_vector(
+        self, text: str, segs: list[Segment], vectors: np.ndarray
+    ) -> np.ndarray:
+        rows = [i for i, s in enumerate(segs) if not s.is_clause]
+        if rows:
+            mean = vectors[rows].mean(axis=0)
+        else:  # nothing but boilerplate or empty: embed the raw text
+            mean = self.embedder_.embed([text or " "])[0]
+        norm = float(np.linalg.norm(mean))
+        return (mean / norm if norm > 0 else mean).astype(np.float32)
 
     def _dense(self, vectors: np.ndarray, depth: int) -> list[dict[int, float]]:
         """Per segment: skill row id -> best cosine among the retrieved entries."""
@@ -253,4 +287,5 @@ class SkillLinker:
             score=float(best.score),
             evidence=Evidence(best.start, best.end, text[best.start : best.end]),
             sources=tuple(sorted(best.sources)),
+            row_id=skill_id,
         )

@@ -113,7 +113,10 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             delivery TEXT NOT NULL DEFAULT '',
             region TEXT NOT NULL DEFAULT '',
             url TEXT NOT NULL DEFAULT '',
+            occupation_codes TEXT NOT NULL DEFAULT '[]',
+            declared_skills TEXT NOT NULL DEFAULT '[]',
             meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
         CREATE TABLE postings (
@@ -126,29 +129,35 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             date_posted TEXT,
             openings INTEGER NOT NULL DEFAULT 1,
             occupation_code TEXT NOT NULL DEFAULT '',
+            declared_skills TEXT NOT NULL DEFAULT '[]',
             meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
+        CREATE INDEX postings_occupation ON postings(occupation_code);
         CREATE TABLE needs (
             id INTEGER PRIMARY KEY,
             code TEXT NOT NULL UNIQUE,
             employer TEXT NOT NULL,
             role TEXT NOT NULL DEFAULT '',
             occupation_code TEXT NOT NULL DEFAULT '',
+            required_skills TEXT NOT NULL DEFAULT '[]',
+            preferred_skills TEXT NOT NULL DEFAULT '[]',
             openings INTEGER NOT NULL DEFAULT 1,
             region TEXT NOT NULL DEFAULT '',
             date TEXT,
             meta TEXT NOT NULL DEFAULT '{}',
+            content_hash TEXT NOT NULL,
             updated_at TEXT NOT NULL
         );
-        -- A skill found in (or declared by) a record, with its evidence.
+        -- A skill found in (linked) or declared by a record, with its evidence.
         CREATE TABLE skill_mentions (
             id INTEGER PRIMARY KEY,
             record_kind TEXT NOT NULL CHECK (record_kind IN ('credential', 'posting', 'need')),
             record_id INTEGER NOT NULL,
             skill_id INTEGER NOT NULL REFERENCES skills(id) ON DELETE CASCADE,
             score REAL NOT NULL,
-            source TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('linked', 'declared')),
             role TEXT NOT NULL DEFAULT '',
             evidence_start INTEGER,
             evidence_end INTEGER,

@@ -1,0 +1,1 @@
+"""Credentials, job postings and employer skill needs: records, readers, storage."""

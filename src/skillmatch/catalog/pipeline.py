@@ -1,0 +1,203 @@
+"""The import pipeline: parse, link, embed, index, store, in batches with progress.
+
+Each batch is one database transaction, so an interrupted import keeps every
+finished batch; re-running it skips records whose content is unchanged (by
+content hash) and re-indexes any stored record the index lacks. Re-importing an
+id updates the record and replaces its skill mentions; nothing is duplicated.
+A record's text is embedded once, sentence by sentence: the same vectors serve
+linking and, averaged, the record's place in the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..index.faiss_index import FaissIndex
+from ..linking.linker import SkillLinker
+from ..storage.records_store import Mention, RecordStore
+from ..storage.taxonomy_store import TaxonomyStore
+from ..text import normalize
+from .models import Credential, Need, Posting, Record, content_hash
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[str, int, int], None]
+INDEXED = {"credential": "credentials", "posting": "postings"}
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    read: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    reindexed: int = 0
+    mentions: int = 0
+    unresolved: dict[str, list[str]] = field(default_factory=dict)  # record id -> phrases
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        per_second = self.imported / self.seconds if self.seconds else 0.0
+        return {"kind": self.kind, "read": self.read, "imported": self.imported,
+                "unchanged": self.unchanged, "reindexed": self.reindexed,
+                "mentions": self.mentions, "unresolved": self.unresolved,
+                "seconds": round(self.seconds, 2), "per_second": round(per_second, 1)}
+
+
+class DeclaredSkills:
+    """Resolves declared skills: a taxonomy id, an exact label, or free text to link."""
+
+    def __init__(self, taxonomies: TaxonomyStore, linker: SkillLinker) -> None:
+        self.linker = linker
+        names = sorted(linker.indexes_)
+        self.by_code = {s.code: s.id for s in taxonomies.skills(names)}
+        self.by_label: dict[str, int] = {}
+        for _, skill_id, key, kind in taxonomies.lexical_rows(names):
+            if kind == "preferred" or key not in self.by_label:
+                self.by_label[key] = skill_id
+
+    def resolve(self, phrases: Sequence[str], role: str = "") -> tuple[list[Mention], list[str]]:
+        mentions: list[Mention] = []
+        unresolved: list[str] = []
+        to_link: list[str] = []
+        for phrase in phrases:
+            sid = self.by_code.get(phrase) or self.by_label.get(normalize(phrase))
+            if sid is not None:
+                mentions.append(Mention(sid, 1.0, "declared", role, None, None, phrase))
+            else:
+                to_link.append(phrase)
+        if to_link:
+            for phrase, result in zip(to_link, self.linker.rank(to_link, 1)):
+                best = result.skills[0] if result.skills else None
+                if best is not None and best.score >= self.linker.threshold:
+                    mentions.append(Mention(best.row_id, best.score, "declared", role,
+                                            None, None, phrase))
+                else:
+                    unresolved.append(phrase)
+        return mentions, unresolved
+
+
+class RecordImporter:
+    """Imports records of one kind into a workspace."""
+
+    def __init__(self, *, batch_size: int = 256, force: bool = False,
+                 save_every: int = 20) -> None:
+        self.batch_size = batch_size
+        self.force = force
+        self.save_every = save_every
+
+    def run(
+        self,
+        kind: str,
+        records: Sequence[Record],
+        store: RecordStore,
+        declared: DeclaredSkills,
+        index_dir: Path | None,
+        manifest: dict[str, Any],
+        progress: ProgressFn | None = None,
+    ) -> ImportReport:
+        started = time.perf_counter()
+        report = ImportReport(kind=kind, read=len(records))
+        linker = declared.linker
+        index = self._open_index(index_dir, linker.embedder_.dimension)
+        stored = store.hashes(kind, [r.id for r in records])
+        todo = [r for r in records if self.force or stored.get(r.id) != content_hash(r)]
+        report.unchanged = len(records) - len(todo)
+        batches = 0
+        for start in range(0, len(todo), self.batch_size):
+            batch = todo[start : start + self.batch_size]
+            items, vectors = self._prepare(batch, declared, report)
+            ids = store.save_batch(items)
+            report.imported += len(batch)
+            report.mentions += sum(len(m) for _, m in items)
+            if index is not None and vectors is not None:
+                index.add(np.array([ids[r.id] for r in batch], dtype=np.int64), vectors)
+                batches += 1
+                if index_dir is not None and batches % self.save_every == 0:
+                    index.save(index_dir, manifest)
+            if progress:
+                progress(f"import {kind}s", min(start + len(batch), len(todo)), len(todo))
+        if index is not None and index_dir is not None:
+            report.reindexed = self._reconcile(kind, index, store, linker)
+            index.save(index_dir, manifest)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _open_index(self, index_dir: Path | None, dimension: int) -> FaissIndex | None:
+        if index_dir is None:
+            return None
+        if (index_dir / "manifest.json").exists():
+            index, _ = FaissIndex.load(index_dir)
+            return index
+        return FaissIndex(dimension).build(np.empty(0, dtype=np.int64),
+                                           np.empty((0, dimension), dtype=np.float32))
+
+    def _prepare(
+        self, batch: Sequence[Record], declared: DeclaredSkills, report: ImportReport
+    ) -> tuple[list[tuple[Record, list[Mention]]], np.ndarray | None]:
+        items: list[tuple[Record, list[Mention]]] = []
+        if isinstance(batch[0], Need):
+            for need in batch:
+                assert isinstance(need, Need)
+                req, miss_r = declared.resolve(need.required_skills, "required")
+                pref, miss_p = declared.resolve(need.preferred_skills, "preferred")
+                if miss_r or miss_p:
+                    report.unresolved[need.id] = miss_r + miss_p
+                items.append((need, _dedupe(req + pref)))
+            return items, None
+        texts = [r.text() for r in batch if isinstance(r, Credential | Posting)]
+        results, vectors = declared.linker.link_documents(texts)
+        for record, result in zip(batch, results):
+            assert isinstance(record, Credential | Posting)
+            mentions = [Mention(s.row_id, s.score, "linked", "", s.evidence.start,
+                                s.evidence.end, s.evidence.text) for s in result.skills]
+            if record.skills:
+                extra, missing = declared.resolve(record.skills)
+                mentions.extend(extra)
+                if missing:
+                    report.unresolved[record.id] = missing
+            items.append((record, _dedupe(mentions)))
+        return items, vectors
+
+    def _reconcile(self, kind: str, index: FaissIndex, store: RecordStore,
+                   linker: SkillLinker) -> int:
+        """Index stored records the index lacks (an import stopped between the two)."""
+        missing = [i for i in store.ids(kind) if i not in index]
+        if not missing:
+            return 0
+        rows = store.rows(kind, missing)
+        texts = [f"{r['title']}. {r['description']}".strip() for r in rows]
+        _, vectors = linker.link_documents(texts)
+        index.add(np.array([r["id"] for r in rows], dtype=np.int64), vectors)
+        log.info("re-indexed %d stored %ss missing from the index", len(rows), kind)
+        return len(rows)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """One mention per skill and role. Declared beats linked, but keeps the linked
+    evidence span when the text also shows the skill."""
+    best: dict[tuple[int, str], Mention] = {}
+    for m in mentions:
+        key = (m.skill_id, m.role)
+        cur = best.get(key)
+        if cur is None:
+            best[key] = m
+            continue
+        declared = cur if cur.source == "declared" else m if m.source == "declared" else None
+        linked = [x for x in (cur, m) if x.source == "linked"]
+        span = max(linked, key=lambda x: x.score) if linked else None
+        if declared is None:
+            best[key] = max(cur, m, key=lambda x: x.score)
+        elif span is not None:
+            best[key] = Mention(m.skill_id, max(cur.score, m.score), "declared", m.role,
+                                span.start, span.end, span.text)
+        else:
+            best[key] = max(cur, m, key=lambda x: x.score)
+    return list(best.values())

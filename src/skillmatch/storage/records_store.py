@@ -1,0 +1,139 @@
+"""All SQL about credentials, postings, needs and their skill mentions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ..catalog.models import Credential, Need, Posting, Record, content_hash
+from ..errors import NotFoundError
+from .db import transaction
+
+TABLES = {"credential": "credentials", "posting": "postings", "need": "needs"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    skill_id: int
+    score: float
+    source: str  # linked | declared
+    role: str = ""  # needs: required | preferred
+    start: int | None = None
+    end: int | None = None
+    text: str = ""
+
+
+def _row(record: Record) -> dict[str, Any]:
+    j = json.dumps
+    if isinstance(record, Credential):
+        return dict(code=record.id, title=record.title, provider=record.provider,
+                    type=record.type, description=record.description, level=record.level,
+                    hours=record.hours, cost=record.cost, delivery=record.delivery,
+                    region=record.region, url=record.url,
+                    occupation_codes=j(record.occupation_codes),
+                    declared_skills=j(record.skills), meta=j(record.meta, sort_keys=True))
+    if isinstance(record, Posting):
+        return dict(code=record.id, title=record.title, employer=record.employer,
+                    description=record.description, region=record.region,
+                    date_posted=record.date_posted, openings=record.openings,
+                    occupation_code=record.occupation_code, declared_skills=j(record.skills),
+                    meta=j(record.meta, sort_keys=True))
+    return dict(code=record.id, employer=record.employer, role=record.role,
+                occupation_code=record.occupation_code,
+                required_skills=j(record.required_skills),
+                preferred_skills=j(record.preferred_skills), openings=record.openings,
+                region=record.region, date=record.date, meta=j(record.meta, sort_keys=True))
+
+
+def kind_of(record: Record) -> str:
+    if isinstance(record, Credential):
+        return "credential"
+    return "posting" if isinstance(record, Posting) else "need"
+
+
+class RecordStore:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def hashes(self, kind: str, codes: Sequence[str]) -> dict[str, str]:
+        """Stored content hashes of the given codes (absent ones are left out)."""
+        out: dict[str, str] = {}
+        table = TABLES[kind]
+        for i in range(0, len(codes), 900):
+            chunk = list(codes[i : i + 900])
+            marks = ",".join("?" * len(chunk))
+            for code, digest in self.conn.execute(
+                f"SELECT code, content_hash FROM {table} WHERE code IN ({marks})", chunk
+            ):
+                out[code] = digest
+        return out
+
+    def save_batch(self, items: Sequence[tuple[Record, Sequence[Mention]]]) -> dict[str, int]:
+        """Upsert records and replace their mentions, all in one transaction."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        ids: dict[str, int] = {}
+        with transaction(self.conn) as c:
+            for record, mentions in items:
+                kind = kind_of(record)
+                row = {**_row(record), "content_hash": content_hash(record), "updated_at": now}
+                cols = ", ".join(row)
+                sets = ", ".join(f"{k}=excluded.{k}" for k in row if k != "code")
+                rid = c.execute(
+                    f"INSERT INTO {TABLES[kind]} ({cols}) VALUES ({','.join('?' * len(row))})"
+                    f" ON CONFLICT(code) DO UPDATE SET {sets} RETURNING id",
+                    list(row.values()),
+                ).fetchone()[0]
+                ids[record.id] = int(rid)
+                c.execute("DELETE FROM skill_mentions WHERE record_kind=? AND record_id=?",
+                          (kind, rid))
+                c.executemany(
+                    "INSERT INTO skill_mentions (record_kind, record_id, skill_id, score, source,"
+                    " role, evidence_start, evidence_end, evidence_text)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(kind, rid, m.skill_id, m.score, m.source, m.role, m.start, m.end, m.text)
+                     for m in mentions],
+                )
+        return ids
+
+    def get(self, kind: str, code: str) -> dict[str, Any]:
+        row = self.conn.execute(f"SELECT * FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no {kind} with id {code!r}")
+        return dict(row)
+
+    def count(self, kind: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {TABLES[kind]}").fetchone()[0])
+
+    def ids(self, kind: str) -> list[int]:
+        return [int(r[0]) for r in self.conn.execute(f"SELECT id FROM {TABLES[kind]} ORDER BY id")]
+
+    def rows(self, kind: str, ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        table = TABLES[kind]
+        if ids is None:
+            return [dict(r) for r in self.conn.execute(f"SELECT * FROM {table} ORDER BY id")]
+        wanted = list(ids)
+        out = []
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            out.extend(dict(r) for r in self.conn.execute(
+                f"SELECT * FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
+
+    def mentions(self, kind: str) -> list[tuple[int, int, float, str, str]]:
+        """(record id, skill id, score, source, role) of every mention of ``kind``."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(
+            "SELECT record_id, skill_id, score, source, role FROM skill_mentions"
+            " WHERE record_kind=?", (kind,)
+        ).fetchall()
+
+    def evidence(self, kind: str, record_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute(
+            "SELECT skill_id, score, source, role, evidence_start, evidence_end, evidence_text"
+            " FROM skill_mentions WHERE record_kind=? AND record_id=? ORDER BY score DESC",
+            (kind, record_id))]
