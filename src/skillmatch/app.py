@@ -12,8 +12,11 @@ import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from .demand import DemandModel
 from .embeddings import make_embedder
 from .embeddings.base import Embedder
 from .errors import ArtifactError, InputError
@@ -25,6 +28,10 @@ from .settings import Settings
 from .storage.records_store import RecordStore
 from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .flows.catalog_view import CatalogView
+    from .flows.targets import Occupation
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,8 @@ class SkillMatch:
         self._embedder = embedder
         self._conn: sqlite3.Connection | None = None
         self._linker: SkillLinker | None = None
+        self._demand: DemandModel | None = None
+        self._catalog: CatalogView | None = None
 
     # ------------------------------------------------------------ resources
     @property
@@ -218,6 +227,7 @@ class SkillMatch:
             kind, records, RecordStore(self.conn), DeclaredSkills(self.taxonomies, self.linker),
             index_dir, manifest, progress,
         )
+        self._changed()
         return report.to_dict()
 
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
@@ -235,6 +245,144 @@ class SkillMatch:
             for m in mentions
         ]
         return row
+
+    # ---------------------------------------------------------------- demand
+    @property
+    def demand_model(self) -> DemandModel:
+        """Fitted on every stored posting and need; refitted after any import."""
+        if self._demand is None:
+            from .flows.demand_view import fit_demand
+
+            self._demand = fit_demand(RecordStore(self.conn), self.settings)
+        return self._demand
+
+    @property
+    def catalog_view(self) -> CatalogView:
+        if self._catalog is None:
+            from .flows.catalog_view import CatalogView
+
+            self._catalog = CatalogView.load(
+                RecordStore(self.conn), self.workspace.index_dir("credentials"),
+                self.embedder.dimension)
+        return self._catalog
+
+    def _changed(self) -> None:
+        self._demand = None
+        self._catalog = None
+
+    def demand(
+        self,
+        *,
+        region: str | None = None,
+        occupation: str | None = None,
+        window: tuple[str, str] | None = None,
+        top: int = 20,
+        order: str = "score",
+    ) -> dict[str, Any]:
+        """The most demanded skills of a slice, each with the postings behind it."""
+        from .flows.demand_view import demand_table
+
+        code = None
+        if occupation:
+            code = self.occupation(occupation).code
+        table = demand_table(self.demand_model, self.taxonomies, region=region,
+                             occupation=code, window=window, top=top, order=order)
+        if code:
+            table["tiers"] = self._tier_labels(self.demand_model.tiers(code, region))
+        return table
+
+    def _tier_labels(self, tiers: dict[str, Any]) -> dict[str, Any]:
+        ids = [r["skill_id"] for t in ("necessary", "defining", "distinguishing")
+               for r in tiers[t]]
+        rows = self.taxonomies.skills_by_id(ids)
+        for t in ("necessary", "defining", "distinguishing"):
+            for r in tiers[t]:
+                r["label"] = rows[r["skill_id"]].label
+                r["id"] = rows[r["skill_id"]].code
+        return tiers
+
+    def occupation(self, query: str) -> Occupation:
+        from .flows.targets import resolve_occupation
+
+        return resolve_occupation(self.conn, self.workspace, self.embedder, query)
+
+    # ------------------------------------------------------------- recommend
+    def recommend(
+        self,
+        query: str | None = None,
+        *,
+        occupation: str | None = None,
+        known_skills: Sequence[str] = (),
+        max_cost: float | None = None,
+        max_hours: float | None = None,
+        types: Sequence[str] = (),
+        delivery: Sequence[str] = (),
+        region: str | None = None,
+        k: int = 10,
+    ) -> dict[str, Any]:
+        """Ranked credentials for a student, each explained (see ``flows.recommend``)."""
+        from .catalog.pipeline import DeclaredSkills
+        from .flows.recommend import Filters, rank_credentials
+        from .flows.targets import global_weights, occupation_skills, unit
+
+        text = (query or "").strip()
+        if not text and not occupation and not known_skills:
+            raise InputError("nothing to recommend for: give a query, a target occupation "
+                             "or the skills the student has", field="query")
+        for name, value in (("max_cost", max_cost), ("max_hours", max_hours)):
+            if value is not None and value < 0:
+                raise InputError(f"{value!r} is negative (expected a number >= 0)", field=name)
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}", field="k")
+        filters = Filters(max_cost, max_hours, list(types), list(delivery), region)
+        out: dict[str, Any] = {"query": text or None, "filters": filters.describe()}
+        catalog = self.catalog_view
+        if not catalog.rows:
+            return {**out, "results": [],
+                    "reason": "no credentials imported; run `skillmatch credentials import`"}
+        demand = self.demand_model
+        vectors = []
+        if text:
+            vectors.append(self.embedder.embed([text])[0])
+        if occupation:
+            occ = self.occupation(occupation)
+            weights, basis = occupation_skills(self.conn, demand, occ, region)
+            vectors.append(self.embedder.embed([f"{occ.label}: {occ.description}"])[0])
+            out["occupation"] = occ.to_dict()
+        else:
+            weights, basis = global_weights(demand, region), "all postings and needs"
+        known, unresolved = DeclaredSkills(self.taxonomies, self.linker).resolve(
+            list(known_skills))
+        known_ids = {m.skill_id for m in known}
+        results = rank_credentials(
+            catalog, demand, self.taxonomies,
+            query_vector=unit(np.mean(vectors, axis=0)) if vectors else None,
+            weights=weights, known=known_ids, filters=filters,
+            relevance_weight=self.settings.recommend_relevance_weight, k=k)
+        self._posting_titles([p for r in results for p in r["postings"]])
+        out.update({
+            "demand_basis": basis,
+            "known_skills": sorted(r.label for r in self.taxonomies.skills_by_id(
+                known_ids).values()),
+            "unresolved_skills": unresolved,
+            "formula": (f"score = {self.settings.recommend_relevance_weight} * relevance + "
+                        f"{1 - self.settings.recommend_relevance_weight:g} * value"),
+            "results": results,
+            "provenance": self.provenance(),
+        })
+        if not results:
+            out["reason"] = f"no credential passes the filters {filters.describe()}"
+        return out
+
+    def _posting_titles(self, postings: list[dict[str, Any]]) -> None:
+        codes = sorted({p["id"] for p in postings})
+        if not codes:
+            return
+        rows = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            f"SELECT code, title, employer FROM postings WHERE code IN "
+            f"({','.join('?' * len(codes))})", codes)}
+        for p in postings:
+            p["title"], p["employer"] = rows.get(p["id"], ("", ""))
 
     def provenance(self) -> dict[str, Any]:
         """The model and taxonomy versions behind results."""

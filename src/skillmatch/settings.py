@@ -88,6 +88,22 @@ class Settings(BaseSettings):
         default=0.15, ge=0.0, le=1.0,
         description="Added per unit of a skill's second-best sentence score in a document.",
     )
+    # --- demand -----------------------------------------------------------
+    demand_half_life_days: float = Field(
+        default=365.0, gt=0, description="A record this many days old counts half."
+    )
+    demand_reference_date: str | None = Field(
+        default=None, description="Date ages are counted from (default: the newest record)."
+    )
+    demand_min_postings: int = Field(
+        default=5, ge=1, description="Below this, an occupation uses the taxonomy's signals."
+    )
+
+    recommend_relevance_weight: float = Field(
+        default=0.4, ge=0.0, le=1.0,
+        description="Weight of relevance (vs. labour-market value) in recommendations.",
+    )
+
     taxonomies: list[str] = Field(
         default_factory=list,
         description="Taxonomies to link against; empty means every loaded one.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ def read_records(kind: str, path: str | Path) -> list[Record]:
     if not path.is_file():
         raise InputError("no such file (expected a CSV or JSON Lines file)", path=path)
     text = decode(path.read_bytes(), str(path))
-    parse = PARSERS[kind]
+    parse: Callable[[dict[str, Any], str, int], Record] = PARSERS[kind]  # type: ignore[assignment]
     records: list[Record] = []
     seen: dict[str, int] = {}
     for line, row in _rows(kind, text, path):

@@ -33,7 +33,10 @@ class SentenceTransformerEmbedder(Embedder):
         path = self.model_path or packaged_model_path()
         self.model_ = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.model_.max_seq_length = self.max_tokens
-        self.dimension = int(self.model_.get_sentence_embedding_dimension() or 384)
+        getter = getattr(self.model_, "get_embedding_dimension", None)
+        if getter is None:  # sentence-transformers before 6
+            getter = self.model_.get_sentence_embedding_dimension
+        self.dimension = int(getter() or 384)
         return self
 
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:

@@ -6,10 +6,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from ..catalog.models import Credential, Need, Posting, Record, content_hash
+from ..catalog.models import Credential, Posting, Record, content_hash
 from ..errors import NotFoundError
 from .db import transaction
 
@@ -74,7 +74,7 @@ class RecordStore:
 
     def save_batch(self, items: Sequence[tuple[Record, Sequence[Mention]]]) -> dict[str, int]:
         """Upsert records and replace their mentions, all in one transaction."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         ids: dict[str, int] = {}
         with transaction(self.conn) as c:
             for record, mentions in items:
@@ -116,7 +116,7 @@ class RecordStore:
         if ids is None:
             return [dict(r) for r in self.conn.execute(f"SELECT * FROM {table} ORDER BY id")]
         wanted = list(ids)
-        out = []
+        out: list[dict[str, Any]] = []
         for i in range(0, len(wanted), 900):
             chunk = wanted[i : i + 900]
             out.extend(dict(r) for r in self.conn.execute(

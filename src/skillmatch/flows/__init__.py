@@ -1,0 +1,1 @@
+"""The user flows over the engine: demand, recommendations, alignment, needs, pathways."""

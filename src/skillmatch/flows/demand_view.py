@@ -1,0 +1,77 @@
+"""Building the demand model from the workspace, and readable demand tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..demand import DemandModel, DemandRecord
+from ..settings import Settings
+from ..storage.records_store import RecordStore
+from ..storage.taxonomy_store import TaxonomyStore
+
+
+def fit_demand(records: RecordStore, settings: Settings) -> DemandModel:
+    """Fit the demand model on every stored posting and need."""
+    rows: list[DemandRecord] = []
+    index: dict[tuple[str, int], int] = {}
+    for r in records.rows("posting"):
+        index[("posting", r["id"])] = len(rows)
+        rows.append(DemandRecord("posting", r["id"], r["code"], r["region"],
+                                 r["occupation_code"], r["date_posted"], r["openings"]))
+    for r in records.rows("need"):
+        index[("need", r["id"])] = len(rows)
+        rows.append(DemandRecord("need", r["id"], r["code"], r["region"],
+                                 r["occupation_code"], r["date"], r["openings"]))
+    mentions = [
+        (index[(kind, rid)], sid, role)
+        for kind in ("posting", "need")
+        for rid, sid, _score, _source, role in records.mentions(kind)
+        if (kind, rid) in index
+    ]
+    return DemandModel(
+        half_life_days=settings.demand_half_life_days,
+        reference_date=settings.demand_reference_date,
+        min_postings=settings.demand_min_postings,
+    ).fit(rows, mentions)
+
+
+def demand_table(
+    model: DemandModel,
+    taxonomies: TaxonomyStore,
+    *,
+    region: str | None = None,
+    occupation: str | None = None,
+    window: tuple[str, str] | None = None,
+    top: int = 20,
+    order: str = "score",
+) -> dict[str, Any]:
+    """The most demanded skills of a slice, with figures and the records behind them."""
+    if order not in ("score", "share"):
+        from ..errors import InputError
+
+        raise InputError(f"order {order!r} (expected score or share)", field="order")
+    stats = model.skills(region=region, occupation=occupation, window=window)
+    ranked = sorted(stats.items(), key=lambda kv: -kv[1][order])[:top]
+    skills = taxonomies.skills_by_id(sid for sid, _ in ranked)
+    rows = []
+    for sid, figures in ranked:
+        behind = model.evidence([sid], limit=3)
+        rows.append({
+            "skill": {"id": skills[sid].code, "label": skills[sid].label,
+                      "taxonomy": skills[sid].taxonomy},
+            **{k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()},
+            "postings_behind": [r.code for r in behind],
+        })
+    size = model.size(region=region, occupation=occupation, window=window)
+    return {"slice": {"region": region, "occupation": occupation, "window": window},
+            "records": size["records"], "weight": round(size["weight"], 3),
+            "half_life_days": model.half_life_days,
+            "reference_date": _iso(model.reference_day_), "skills": rows}
+
+
+def _iso(day: float) -> str:
+    from datetime import timedelta
+
+    from ..demand import EPOCH
+
+    return (EPOCH + timedelta(days=int(day))).isoformat()
