@@ -93,3 +93,43 @@ def test_recommend_filters_and_errors(loaded) -> None:
         loaded.recommend("x", max_cost=-1)
     with pytest.raises(NotFoundError, match="no occupation matches 'astronaut'"):
         loaded.recommend(occupation="astronaut")
+
+
+def test_align_a_credential_and_a_description(loaded) -> None:
+    report = loaded.align("cna", occupations=["31-1131.00"])
+    # every nursing posting asks for vital signs, CPR and teamwork; the aide course
+    # teaches the first two (linked, confidence below 1) but not teamwork
+    assert 0.3 < report["alignment"] < 2 / 3
+    assert [s["id"] for s in report["missing_in_demand"]] == ["s:teamwork"]
+    covered = {s["id"] for s in report["covered_in_demand"]}
+    assert {"s:vitals", "s:cpr"} <= covered
+    assert report["prepares_for"][0]["code"] == "31-1131.00"
+    assert report["similar_credentials"][0]["id"] != "cna"
+    free = loaded.align(description="MIG welding of steel parts.", occupations=["31-1131.00"])
+    assert free["alignment"] < report["alignment"]
+    assert {s["id"] for s in free["suggested_additions"]} & {"s:vitals", "s:cpr"}
+    with pytest.raises(NotFoundError, match="no credential with id 'nope'"):
+        loaded.align("nope")
+    with pytest.raises(InputError, match="credential id or a description"):
+        loaded.align(description=" ")
+
+
+def test_post_need_counts_at_once(loaded) -> None:
+    before = loaded.demand_model.size()["records"]
+    out = loaded.post_need("Clinic", role="aide", occupation="31-1131.00",
+                           required=["CPR", "welding"], preferred=["quantum knitting"],
+                           openings=4, date="2026-10-02")
+    assert {u["id"] for u in out["understood"]} == {"s:cpr", "s:weld"}
+    assert out["not_linked"] == ["quantum knitting"]
+    assert out["demand_records"] == before + 1
+    assert {c["id"] for c in out["credentials"]} >= {"cna", "weld"}
+
+
+def test_pathway_covers_demand_cheaply(loaded) -> None:
+    out = loaded.pathway("31-1131.00", target_coverage=1.0)
+    assert out["steps"][0]["id"] in {"cna", "team"}
+    assert out["coverage"] == 1.0 and out["uncovered"] == []
+    assert [s["coverage_after"] for s in out["steps"]] == sorted(
+        s["coverage_after"] for s in out["steps"])
+    with pytest.raises(InputError, match="expected cost or hours"):
+        loaded.pathway("31-1131.00", by="weeks")

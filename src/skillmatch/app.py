@@ -19,7 +19,7 @@ import numpy as np
 from .demand import DemandModel
 from .embeddings import make_embedder
 from .embeddings.base import Embedder
-from .errors import ArtifactError, InputError
+from .errors import ArtifactError, InputError, NotFoundError
 from .index import catalog
 from .index.faiss_index import FaissIndex, read_manifest
 from .linking.linker import SkillLinker
@@ -373,6 +373,191 @@ class SkillMatch:
         if not results:
             out["reason"] = f"no credential passes the filters {filters.describe()}"
         return out
+
+    # ----------------------------------------------------------------- needs
+    def post_need(
+        self,
+        employer: str,
+        *,
+        role: str = "",
+        occupation: str = "",
+        required: Sequence[str] = (),
+        preferred: Sequence[str] = (),
+        openings: int = 1,
+        region: str = "",
+        date: str | None = None,
+        need_id: str | None = None,
+        k: int = 5,
+    ) -> dict[str, Any]:
+        """Store an employer's skill need, count it in demand at once, and show what it
+        understood, what it could not link, and the credentials that supply the skills."""
+        from .catalog.models import parse_need
+        from .catalog.pipeline import DeclaredSkills, RecordImporter
+        from .flows.recommend import Filters, rank_credentials
+
+        need = parse_need(
+            {"id": need_id, "employer": employer, "role": role, "occupation_code": occupation,
+             "required_skills": list(required), "preferred_skills": list(preferred),
+             "openings": openings, "region": region, "date": date},
+            "need", 1)
+        declared = DeclaredSkills(self.taxonomies, self.linker)
+        report = RecordImporter(force=True).run(
+            "need", [need], RecordStore(self.conn), declared, None, {}, None)
+        self._changed()
+        stored = self.record("need", need.id)
+        weights: dict[int, float] = {}
+        for m in RecordStore(self.conn).evidence("need", stored["id"]):
+            weights[m["skill_id"]] = max(weights.get(m["skill_id"], 0.0),
+                                         1.0 if m["role"] == "required" else 0.5)
+        catalog = self.catalog_view
+        supply = rank_credentials(
+            catalog, self.demand_model, self.taxonomies, query_vector=None, weights=weights,
+            known=set(), filters=Filters(), relevance_weight=0.0, k=k) if catalog.rows else []
+        return {
+            "need": {"id": need.id, "employer": employer, "role": role,
+                     "occupation": occupation, "openings": need.openings, "region": region},
+            "understood": [{"phrase": s["evidence"]["text"], "id": s["id"], "label": s["label"],
+                            "role": s["role"], "score": s["score"]} for s in stored["skills"]],
+            "not_linked": report.unresolved.get(need.id, []),
+            "demand_records": self.demand_model.size()["records"],
+            "credentials": [r for r in supply if r["value"] > 0],
+        }
+
+    # -------------------------------------------------------------- pathways
+    def pathway(
+        self,
+        occupation: str,
+        *,
+        known_skills: Sequence[str] = (),
+        by: str = "cost",
+        max_steps: int = 4,
+        target_coverage: float = 0.8,
+        max_cost: float | None = None,
+        region: str | None = None,
+    ) -> dict[str, Any]:
+        """The cheapest short sequence of credentials covering the occupation's demand."""
+        from .catalog.pipeline import DeclaredSkills
+        from .flows.pathways import greedy_cover
+        from .flows.recommend import Filters
+        from .flows.targets import occupation_skills
+
+        if by not in ("cost", "hours"):
+            raise InputError(f"by {by!r} (expected cost or hours)", field="by")
+        if max_steps < 1:
+            raise InputError(f"max_steps must be at least 1, got {max_steps}", field="max_steps")
+        occ = self.occupation(occupation)
+        weights, basis = occupation_skills(self.conn, self.demand_model, occ, region)
+        known, unresolved = DeclaredSkills(self.taxonomies, self.linker).resolve(
+            list(known_skills))
+        result = greedy_cover(self.catalog_view, weights, {m.skill_id for m in known},
+                              Filters(max_cost=max_cost, region=region), by=by,
+                              max_steps=max_steps, target_coverage=target_coverage)
+        labels = self.taxonomies.skills_by_id(weights)
+        for step in result["steps"]:
+            step["new_skills"] = [labels[s].label for s in step["new_skills"]]
+        result["uncovered"] = [labels[s].label for s in result["uncovered"]]
+        return {"occupation": occ.to_dict(), "demand_basis": basis, "by": by,
+                "unresolved_skills": unresolved, **result}
+
+    # ----------------------------------------------------------------- align
+    def align(
+        self,
+        credential: str | None = None,
+        *,
+        description: str | None = None,
+        occupations: Sequence[str] = (),
+        region: str | None = None,
+        k: int = 5,
+    ) -> dict[str, Any]:
+        """Alignment report for a catalogued credential or a free-text description."""
+        from .flows.align import coverage_report, prepares_for, similar
+        from .flows.targets import occupation_skills
+
+        text = (description or "").strip()
+        if not credential and not text:
+            raise InputError("give a credential id or a description to align",
+                             field="credential")
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}", field="k")
+        catalog, demand = self.catalog_view, self.demand_model
+        if credential:
+            pos = catalog.position.get(credential)
+            if pos is None:
+                raise NotFoundError(f"no credential with id {credential!r}; import it first "
+                                    "or align a description instead")
+            taught, vector = catalog.taught(pos), catalog.vectors[pos]
+            subject = {"id": credential, "title": catalog.rows[pos]["title"]}
+        else:
+            pos = None
+            [linked], vectors = self.linker.link_documents([text])
+            taught = {}
+            for s in linked.skills:
+                taught[s.row_id] = max(taught.get(s.row_id, 0.0), s.score)
+            vector = vectors[0]
+            subject = {"id": None, "title": text[:80]}
+        prepared = prepares_for(demand, taught, self._occupation_text_scores(vector), 10)
+        targets = [self.occupation(o) for o in occupations] or [
+            self.occupation(p["code"]) for p in prepared[:3]]
+        weights: dict[int, float] = {}
+        bases = []
+        for occ in targets:
+            w, basis = occupation_skills(self.conn, demand, occ, region)
+            bases.append({"occupation": occ.to_dict(), "basis": basis})
+            for sid, value in w.items():
+                weights[sid] = max(weights.get(sid, 0.0), value)
+        shares = {s: f["share"] for s, f in demand.skills(region=region).items()}
+        report = coverage_report(taught, weights, shares, k)
+        labels = self.taxonomies.skills_by_id(
+            set(taught) | set(report["covered"]) | set(report["missing"][:50]))
+
+        def skill(sid: int) -> dict[str, Any]:
+            return {"id": labels[sid].code, "label": labels[sid].label,
+                    "demand_weight": round(weights.get(sid, 0.0), 4),
+                    "share_of_postings": round(shares.get(sid, 0.0), 4)}
+
+        codes = [r["code"] for r in catalog.rows]
+        return {
+            "credential": subject,
+            "targets": bases,
+            "alignment": report["alignment"],
+            "formula": "sum(w(s) * taught(s)) / sum(w(s)) over the targets' skills",
+            "covered_in_demand": [skill(s) for s in report["covered"]],
+            "missing_in_demand": [skill(s) for s in report["missing"][:20]],
+            "rarely_demanded": [skill(s) for s in report["rare"]],
+            "prepares_for": prepared[:k],
+            "similar_credentials": [
+                {"id": code, "title": catalog.rows[catalog.position[code]]["title"],
+                 "similarity": round(score, 4)}
+                for code, score in similar(catalog.vectors, pos, vector, codes, k)],
+            "suggested_additions": [
+                {**skill(a["skill_id"]), "gain": a["gain"]} for a in report["additions"]],
+            "provenance": self.provenance(),
+        }
+
+    def _occupation_text_scores(self, vector: np.ndarray,
+                                depth: int = 50) -> dict[str, tuple[float, str]]:
+        """Occupation code -> (best cosine of its title or description, label)."""
+        from .index.catalog import DESC_OFFSET
+
+        best: dict[int, float] = {}
+        for info in self.taxonomies.all():
+            directory = self.workspace.index_dir(f"occupations-{info.name}")
+            if not (directory / "manifest.json").exists():
+                continue
+            index, _ = FaissIndex.load(directory)
+            scores, ids = index.search(vector, depth)
+            labels = [int(i) for i in ids[0] if 0 <= i < DESC_OFFSET]
+            owner = dict(self.conn.execute(
+                f"SELECT id, occupation_id FROM occupation_labels WHERE id IN "
+                f"({','.join('?' * len(labels)) or 'NULL'})", labels).fetchall())
+            for score, entry in zip(scores[0].tolist(), ids[0].tolist()):
+                occ = entry - DESC_OFFSET if entry >= DESC_OFFSET else owner.get(entry)
+                if occ is not None and score > best.get(occ, -2.0):
+                    best[occ] = score
+        rows = self.conn.execute(
+            f"SELECT id, code, label FROM occupations WHERE id IN "
+            f"({','.join('?' * len(best)) or 'NULL'})", list(best)).fetchall()
+        return {code: (best[oid], label) for oid, code, label in rows}
 
     def _posting_titles(self, postings: list[dict[str, Any]]) -> None:
         codes = sorted({p["id"] for p in postings})

@@ -34,6 +34,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 EPOCH = date(1970, 1, 1)
 
@@ -121,6 +122,16 @@ class DemandModel:
         with np.errstate(divide="ignore"):
             spec = np.log(total / np.maximum(df, 1)) / math.log(total)
         self.specificity_ = np.clip(spec, 0.0, 1.0)
+        # occupation x skill profile: weighted share of the occupation's records
+        occ_of_mention = self.occupation_[self.m_record_]
+        w = self.weight_[self.m_record_] * self.m_factor_
+        totals = np.bincount(self.occupation_, weights=self.weight_,
+                             minlength=len(self.occupations_))
+        self.profiles_ = sparse.csr_matrix(
+            (w / np.maximum(totals[occ_of_mention], 1e-12), (occ_of_mention, self.m_skill_)),
+            shape=(len(self.occupations_), len(self.specificity_)),
+        )
+        self.occupation_records_ = np.bincount(self.occupation_, minlength=len(self.occupations_))
         return self
 
     # -------------------------------------------------------------- queries

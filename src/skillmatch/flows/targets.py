@@ -101,7 +101,7 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
         if total >= demand.min_postings:
             top = max(weights.values(), default=1.0) or 1.0
             return {s: w / top for s, w in weights.items()}, (
-                f"{total} postings and needs in the broad group {code[:4]} "
+                f"{int(total)} postings and needs in the broad group {code[:4]} "
                 f"(only {size} for {code})")
     rows = conn.execute(
         "SELECT r.skill_id, r.relation, r.meta FROM occupation_skills r JOIN taxonomies t"

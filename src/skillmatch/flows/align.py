@@ -1,0 +1,88 @@
+"""Program designer flow: how well does a credential match demand?
+
+Alignment score = demand-weighted coverage of the target skills::
+
+    alignment = sum(w(s) * c(s) for s in targets) / sum(w(s) for s in targets)
+
+where ``w(s)`` is the skill's demand weight for the target occupations (their
+postings and needs, or the taxonomy's signals when they have few) and ``c(s)`` the
+confidence that the credential teaches it (1 when declared). Without explicit
+targets, the three occupations it best prepares for are the targets.
+
+Occupations it prepares for are scored ``0.5 * text similarity + 0.5 * overlap``,
+overlap being the demand-weighted share of the occupation's posted skills that the
+credential teaches. Suggested additions are the missing skills with the largest
+gain in alignment (a skill's gain is its share of the total target weight).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..demand import DemandModel
+
+RARELY_DEMANDED = 0.01  # below this share of all postings a taught skill is "rarely demanded"
+
+
+def prepares_for(
+    demand: DemandModel,
+    taught: dict[int, float],
+    text_scores: dict[str, tuple[float, str]],
+    k: int,
+) -> list[dict[str, Any]]:
+    """Occupations ranked by text similarity and posted-skill overlap.
+
+    ``text_scores``: occupation code -> (cosine with the credential, label).
+    """
+    overlap: dict[str, float] = {}
+    if len(demand.occupations_) and demand.profiles_.shape[1]:
+        vec = np.zeros(demand.profiles_.shape[1])
+        for sid, conf in taught.items():
+            if sid < len(vec):
+                vec[sid] = conf
+        covered = np.asarray(demand.profiles_ @ vec).ravel()
+        totals = np.asarray(demand.profiles_.sum(axis=1)).ravel()
+        for i, code in enumerate(demand.occupations_.tolist()):
+            if code and totals[i] > 0:
+                overlap[code] = float(covered[i] / totals[i])
+    rows: list[dict[str, Any]] = []
+    for code in set(overlap) | set(text_scores):
+        cos, label = text_scores.get(code, (0.0, ""))
+        ov = overlap.get(code, 0.0)
+        rows.append({"code": code, "label": label, "score": round(0.5 * cos + 0.5 * ov, 4),
+                     "text_similarity": round(cos, 4), "skill_overlap": round(ov, 4)})
+    rows.sort(key=lambda r: -float(r["score"]))
+    return rows[:k]
+
+
+def coverage_report(
+    taught: dict[int, float],
+    weights: dict[int, float],
+    global_share: dict[int, float],
+    k: int,
+) -> dict[str, Any]:
+    """Alignment, covered and missing in-demand skills, rarely demanded ones, additions."""
+    total = sum(weights.values())
+    covered = sorted((s for s in weights if s in taught), key=lambda s: -weights[s])
+    missing = sorted((s for s in weights if s not in taught), key=lambda s: -weights[s])
+    score = sum(weights[s] * min(taught[s], 1.0) for s in covered) / total if total else 0.0
+    rare = sorted((s for s in taught if global_share.get(s, 0.0) < RARELY_DEMANDED
+                   and weights.get(s, 0.0) == 0.0), key=lambda s: global_share.get(s, 0.0))
+    additions = [{"skill_id": s, "gain": round(weights[s] / total, 4)} for s in missing[:k]]
+    return {"alignment": round(score, 4), "covered": covered, "missing": missing, "rare": rare,
+            "additions": additions, "target_weight": round(total, 4)}
+
+
+def similar(vectors: np.ndarray, row: int | None, vector: np.ndarray,
+            codes: Sequence[str], k: int) -> list[tuple[str, float]]:
+    """The ``k`` catalogued credentials nearest to ``vector`` (excluding ``row``)."""
+    if not len(codes):
+        return []
+    scores = vectors @ vector
+    if row is not None:
+        scores[row] = -np.inf
+    order = np.argsort(-scores)[:k]
+    return [(codes[i], float(scores[i])) for i in order if np.isfinite(scores[i])]
