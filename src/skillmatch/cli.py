@@ -284,8 +284,167 @@ def _record_group(kind: str, plural: str, what: str) -> None:
 
 
 _record_group("credential", "credentials", "credentials")
+
+
+@main.command()
+@click.option("--region", help="Only postings and needs of this region.")
+@click.option("--occupation", help="Only this occupation (code or title); adds skill tiers.")
+@click.option("--since", help="Window start (YYYY-MM-DD, inclusive).")
+@click.option("--until", help="Window end (YYYY-MM-DD, exclusive).")
+@click.option("--top", type=int, default=20, show_default=True)
+@click.option("--order", type=click.Choice(["score", "share"]), default="score",
+              show_default=True, help="Specificity-adjusted score, or raw share.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def demand(ctx: click.Context, region: str | None, occupation: str | None, since: str | None,
+           until: str | None, top: int, order: str, fmt: str) -> None:
+    """Employer demand per skill, from postings and stated needs."""
+    window = (since or "0001-01-01", until or "9999-12-31") if since or until else None
+    data = _app(ctx).demand(region=region, occupation=occupation, window=window, top=top,
+                            order=order)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        yield (f"{d['records']:,} postings and needs (weight {d['weight']}, half-life "
+               f"{d['half_life_days']:g} days from {d['reference_date']})")
+        yield f"{'skill':<42} {'postings':>8} {'share':>7} {'specif.':>7} {'score':>7}"
+        for r in d["skills"]:
+            yield (f"{r['skill']['label'][:42]:<42} {r['postings']:>8} {r['share']:>7.3f}"
+                   f" {r['specificity']:>7.3f} {r['score']:>7.3f}")
+        for tier in ("necessary", "defining", "distinguishing"):
+            if "tiers" in d and d["tiers"].get(tier):
+                yield f"{tier}: " + ", ".join(x["label"] for x in d["tiers"][tier][:10])
+
+    _emit(data, fmt, table)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("--occupation", help="Target occupation: O*NET-SOC code, ESCO URI or title.")
+@click.option("--knows", multiple=True, help="A skill the student has (repeatable).")
+@click.option("--max-cost", type=float)
+@click.option("--max-hours", type=float)
+@click.option("--type", "types", multiple=True, help="Credential type (repeatable).")
+@click.option("--delivery", multiple=True, type=click.Choice(["online", "in person", "hybrid"]))
+@click.option("--region")
+@click.option("-k", "k", type=int, default=10, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def recommend(ctx: click.Context, query: str | None, occupation: str | None,
+              knows: tuple[str, ...], max_cost: float | None, max_hours: float | None,
+              types: tuple[str, ...], delivery: tuple[str, ...], region: str | None, k: int,
+              fmt: str) -> None:
+    """Credentials a student should pursue, ranked and explained."""
+    data = _app(ctx).recommend(query, occupation=occupation, known_skills=knows,
+                               max_cost=max_cost, max_hours=max_hours, types=types,
+                               delivery=delivery, region=region, k=k)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        if "occupation" in d:
+            yield f"target: {d['occupation']['label']} ({d['occupation']['code']})"
+        yield f"demand from: {d.get('demand_basis', '-')}; {d.get('formula', '')}"
+        if d.get("reason"):
+            yield d["reason"]
+        for n, r in enumerate(d["results"], start=1):
+            cost = "free" if not r["cost"] else f"${r['cost']:,.0f}"
+            hours = f"{r['hours']:g} h" if r["hours"] is not None else "? h"
+            yield f"{n:>2}. {r['title']} ({r['provider']}) {r['score']:.3f}  {cost}, {hours}"
+            for s in r["in_demand_skills"][:3]:
+                yield (f"      teaches {s['label']} (in {s['postings']} postings, share "
+                       f"{s['share']:.2f})")
+            if r["postings"]:
+                yield "      asked for by: " + "; ".join(
+                    f"{p['title']} at {p['employer']}" for p in r["postings"])
+
+    _emit(data, fmt, table)
+
+
+@main.command()
+@click.argument("credential", required=False)
+@click.option("--description", help="Align a free-text description instead.")
+@click.option("--occupation", "occupations", multiple=True, help="Target (repeatable).")
+@click.option("--region")
+@click.option("-k", "k", type=int, default=5, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "html"]),
+              default="table")
+@click.option("--chart", type=click.Path(path_type=Path), help="Write the coverage chart here.")
+@click.pass_context
+def align(ctx: click.Context, credential: str | None, description: str | None,
+          occupations: tuple[str, ...], region: str | None, k: int, fmt: str,
+          chart: Path | None) -> None:
+    """How well a credential matches demand: coverage, gaps, what to add."""
+    from .flows.report import alignment_chart, alignment_html, alignment_markdown
+
+    data = _app(ctx).align(credential, description=description, occupations=occupations,
+                           region=region, k=k)
+    if chart is not None:
+        alignment_chart(data, chart)
+    if fmt == "markdown":
+        click.echo(alignment_markdown(data))
+    elif fmt == "html":
+        click.echo(alignment_html(data))
+    else:
+        _emit(data, fmt, lambda d: alignment_markdown(d).splitlines())
+
+
+@main.command()
+@click.argument("occupation")
+@click.option("--knows", multiple=True, help="A skill the student has (repeatable).")
+@click.option("--by", type=click.Choice(["cost", "hours"]), default="cost", show_default=True)
+@click.option("--max-steps", type=int, default=4, show_default=True)
+@click.option("--coverage", type=float, default=0.8, show_default=True)
+@click.option("--max-cost", type=float)
+@click.option("--region")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str,
+            max_steps: int, coverage: float, max_cost: float | None, region: str | None,
+            fmt: str) -> None:
+    """The cheapest short sequence of credentials toward an occupation."""
+    data = _app(ctx).pathway(occupation, known_skills=knows, by=by, max_steps=max_steps,
+                             target_coverage=coverage, max_cost=max_cost, region=region)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        yield f"{d['occupation']['label']} ({d['occupation']['code']}); {d['demand_basis']}"
+        yield f"known skills already cover {d['coverage_from_known']:.0%}"
+        for n, s in enumerate(d["steps"], start=1):
+            yield (f"{n}. {s['title']} (${s['cost'] or 0:,.0f}, {s['hours'] or 0:g} h) -> "
+                   f"{s['coverage_after']:.0%}: {', '.join(s['new_skills'][:6])}")
+        yield f"uncovered: {', '.join(d['uncovered'][:10]) or 'nothing'}"
+
+    _emit(data, fmt, table)
 _record_group("posting", "postings", "job postings")
 _record_group("need", "needs", "employers' skill needs")
+
+
+@main.command("post-need")
+@click.argument("employer")
+@click.option("--role", default="")
+@click.option("--occupation", default="")
+@click.option("--required", multiple=True, help="A required skill, id or free text.")
+@click.option("--preferred", multiple=True, help="A preferred skill, id or free text.")
+@click.option("--openings", type=int, default=1, show_default=True)
+@click.option("--region", default="")
+@click.option("--date", "date_", help="YYYY-MM-DD (default: none).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def post_need(ctx: click.Context, employer: str, role: str, occupation: str,
+              required: tuple[str, ...], preferred: tuple[str, ...], openings: int,
+              region: str, date_: str | None, fmt: str) -> None:
+    """Post an employer's skill need: see it understood, counted, and supplied."""
+    data = _app(ctx).post_need(employer, role=role, occupation=occupation, required=required,
+                               preferred=preferred, openings=openings, region=region,
+                               date=date_)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        yield f"stored need {d['need']['id']}; demand now counts {d['demand_records']:,} records"
+        for u in d["understood"]:
+            yield f"  understood {u['phrase']!r} as {u['label']} ({u['role']}, {u['score']:.2f})"
+        for p in d["not_linked"]:
+            yield f"  could not link {p!r}"
+        for c in d["credentials"]:
+            yield f"  supplied by {c['title']} ({c['provider']}), value {c['value']:.2f}"
+
+    _emit(data, fmt, table)
 
 
 # -------------------------------------------------------------------- models

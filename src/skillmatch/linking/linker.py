@@ -17,6 +17,7 @@ capped at 1. A skill's score in a text is its best segment score.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,7 +33,8 @@ from .segment import Segment, segment
 
 log = logging.getLogger(__name__)
 
-CLAUSE_PREFERENCE = 0.02  # a clause wins the evidence over its sentence within this margin
+CLAUSE_PREFERENCE = 0.02
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*")  # a clause wins the evidence over its sentence within this margin
 
 
 @dataclass
@@ -214,7 +216,10 @@ class SkillLinker:
             if not seg.is_clause:
                 context = dense[i]
                 floor = min(context.values(), default=0.0)
-            scores = dict(dense[i])
+            # when thresholding, a one-word segment ("Basic") is too little text to
+            # link by meaning alone: only its lexical matches count
+            one_word = cap is not None and not _WORDS.findall(seg.text)[1:]
+            scores = {} if one_word else dict(dense[i])
             lexical: dict[int, LexicalHit] = {}
             for hit in hits_by_seg.get(i, []):
                 if hit.owner not in scores:
