@@ -33,8 +33,8 @@ from .segment import Segment, segment
 
 log = logging.getLogger(__name__)
 
-CLAUSE_PREFERENCE = 0.02
-_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*")  # a clause wins the evidence over its sentence within this margin
+CLAUSE_PREFERENCE = 0.02  # a clause wins the evidence over its sentence within this margin
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*")
 
 
 @dataclass
