@@ -155,8 +155,11 @@ class SkillMatch:
         return out
 
     def _skill_indexes(self) -> dict[str, FaissIndex]:
+        """The skill indexes to link against: the named taxonomies (each must have an
+        index), or every loaded taxonomy that has one."""
         store = self.taxonomies
-        names = self.settings.taxonomies or [t.name for t in store.all()]
+        named = list(self.settings.taxonomies)
+        names = named or [t.name for t in store.all()]
         if not names:
             raise InputError(
                 "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
@@ -165,6 +168,9 @@ class SkillMatch:
         for name in names:
             info = store.get(name)
             directory = self.workspace.index_dir(f"skills-{name}")
+            if not named and not (directory / "manifest.json").exists():
+                log.warning("taxonomy %s has no index yet; linking without it", name)
+                continue
             index, manifest = FaissIndex.load(directory)
             if manifest.get("model") != self.embedder.model_id:
                 raise ArtifactError(
@@ -174,6 +180,10 @@ class SkillMatch:
             if manifest.get("taxonomy", {}).get("imported_at") != info.imported_at:
                 log.warning("index %s is older than the %s import; rebuild it", directory, name)
             indexes[name] = index
+        if not indexes:
+            raise ArtifactError(
+                f"no skill index built for {', '.join(names)}; run `skillmatch index build`"
+            )
         return indexes
 
     # --------------------------------------------------------------- linking

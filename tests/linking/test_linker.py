@@ -50,3 +50,20 @@ def test_provenance(app) -> None:
     prov = app.provenance()
     assert prov["taxonomies"] == {"tiny": "1.0"}
     assert prov["model"] == app.embedder.model_id
+
+
+def test_taxonomy_without_index_is_skipped_unless_named(app, settings) -> None:
+    import pytest
+
+    from skillmatch.app import SkillMatch
+    from skillmatch.errors import ArtifactError
+
+    from ..conftest import tiny_bundle
+
+    app.taxonomies.save(tiny_bundle("second"))  # loaded, never indexed
+    app.close()
+    [result] = app.link(["administer CPR"])
+    assert {s.taxonomy for s in result.skills} == {"tiny"}
+    named = SkillMatch(settings.model_copy(update={"taxonomies": ["second"]}))
+    with pytest.raises(ArtifactError, match="skillmatch index build"):
+        named.link(["administer CPR"])
