@@ -240,6 +240,22 @@ class SkillMatch:
         self._changed()
         return report.to_dict()
 
+    def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
+                       progress: ProgressFn | None = None) -> dict[str, Any]:
+        """Write ``n`` synthetic postings generated from O*NET to a JSON Lines file."""
+        from .catalog.readers import write_records
+        from .catalog.synth import synth_postings
+
+        def tracked() -> Any:
+            for i, posting in enumerate(synth_postings(onet, n, seed), start=1):
+                if progress and (i % 1000 == 0 or i == n):
+                    progress("synth postings", i, n)
+                yield posting
+
+        count = write_records(tracked(), out)
+        return {"written": count, "path": str(out), "seed": seed, "source": str(onet),
+                "synthetic": True}
+
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
         """One stored record with its skill mentions and their evidence."""
         store = RecordStore(self.conn)

@@ -447,6 +447,28 @@ def post_need(ctx: click.Context, employer: str, role: str, occupation: str,
     _emit(data, fmt, table)
 
 
+# ---------------------------------------------------------------------- data
+@main.group()
+def data() -> None:
+    """Generate data for tests and scale."""
+
+
+@data.command("synth-postings")
+@click.option("--onet", "onet", type=click.Path(path_type=Path, exists=True), required=True,
+              help="O*NET database text files (folder or zip).")
+@click.option("--n", "n", type=click.IntRange(min=0), required=True, help="How many postings.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="JSON Lines file to write.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def synth_postings(ctx: click.Context, onet: Path, n: int, seed: int, out: Path,
+                   fmt: str) -> None:
+    """Synthetic job postings from O*NET, each labelled synthetic with its true code."""
+    data = _app(ctx).synth_postings(onet, n, out, seed=seed, progress=Progress())
+    _emit(data, fmt, lambda d: [f"wrote {d['written']:,} synthetic postings to {d['path']}"])
+
+
 # -------------------------------------------------------------------- models
 @main.group()
 def models() -> None:
@@ -511,6 +533,19 @@ def eval_linking(
         _app(ctx), sample=sample, seed=seed, skillspan_limit=skillspan_limit, progress=Progress()
     )
     _emit(report, fmt, format_report)
+
+
+@eval_.command("matching")
+@click.option("--crosswalk", type=click.Path(path_type=Path, dir_okay=False),
+              help="A CIP 2020 to SOC 2018 crosswalk (default: the dev half in shared data).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def eval_matching(ctx: click.Context, crosswalk: Path | None, fmt: str) -> None:
+    """Programs and occupations against the CIP-SOC crosswalk, baseline beside."""
+    from .evaluation.matching import evaluate_matching, format_matching
+
+    report = evaluate_matching(_app(ctx), crosswalk, progress=Progress())
+    _emit(report, fmt, format_matching)
 
 
 # ---------------------------------------------------------------------- demo

@@ -38,9 +38,11 @@ def test_links_real_sentences(esco_indexed: SkillMatch) -> None:
         "Monitor patients and take vital signs every four hours.",
     ]
     python_sql, nursing = esco_indexed.link(texts, top_k=10)
+    # ESCO v1.1.1's preferred labels are "Python (computer programming)" and "SQL"
     labels = {s.label.lower(): s for s in python_sql.skills}
-    assert "python" in labels and "sql" in labels
-    assert labels["python"].evidence.text == "Python"
+    assert "python (computer programming)" in labels and "sql" in labels
+    assert labels["python (computer programming)"].evidence.text == "Python"
+    assert labels["sql"].evidence.text == "SQL"
     assert any("vital signs" in s.label for s in nursing.skills[:5])
     for r in (python_sql, nursing):
         for s in r.skills:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +56,25 @@ def _rows(kind: str, text: str, path: Path) -> Iterator[tuple[int, dict[str, Any
             yield line_no, item
         return
     yield from parse_table(text, str(path), required=REQUIRED[kind], expected=f"{kind}s")
+
+
+def record_row(record: Record) -> dict[str, Any]:
+    """A record as one JSON Lines row that :func:`read_records` reads back the same."""
+    from dataclasses import asdict
+
+    row = asdict(record)
+    meta = row.pop("meta")
+    return {**row, **{k: v for k, v in meta.items() if k not in row}}
+
+
+def write_records(records: Iterable[Record], path: str | Path) -> int:
+    """Write records as JSON Lines (atomically: a temporary file renamed at the end)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    count = 0
+    with tmp.open("w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(record_row(record), ensure_ascii=False) + "\n")
+            count += 1
+    tmp.replace(path)
+    return count
