@@ -30,6 +30,7 @@ from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .workspace import Workspace
 
 if TYPE_CHECKING:
+    from .catalog.models import Record
     from .flows.catalog_view import CatalogView
     from .flows.targets import Occupation
 
@@ -49,6 +50,7 @@ class SkillMatch:
         self._linker: SkillLinker | None = None
         self._demand: DemandModel | None = None
         self._catalog: CatalogView | None = None
+        self._centroids: tuple[list[str], list[str], np.ndarray] | None = None
 
     # ------------------------------------------------------------ resources
     @property
@@ -220,16 +222,26 @@ class SkillMatch:
     def import_records(
         self,
         kind: str,
-        path: str | Path,
+        source: str | Path | Sequence[Record],
         *,
         force: bool = False,
         progress: ProgressFn | None = None,
     ) -> dict[str, Any]:
-        """Import credentials, postings or needs from CSV or JSON Lines (upsert by id)."""
+        """Import credentials, postings or needs (upsert by id) from a CSV or JSON Lines
+        file, or from records already parsed (e.g. :mod:`skillmatch.datasets`)."""
+        from .catalog.models import PARSERS
         from .catalog.pipeline import INDEXED, DeclaredSkills, RecordImporter
         from .catalog.readers import read_records
 
-        records = read_records(kind, path)
+        if isinstance(source, str | Path):
+            records = read_records(kind, source)
+        else:
+            records = list(source)
+            if kind not in PARSERS:
+                raise InputError(f"unknown record kind {kind!r} (choose one of "
+                                 f"{', '.join(PARSERS)})", field="kind")
+            if not records:
+                raise InputError(f"no {kind}s to import", field="records")
         index_dir = self.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
         manifest = {"name": INDEXED.get(kind, kind), "model": self.embedder.model_id,
                     "records": kind}
@@ -295,6 +307,7 @@ class SkillMatch:
     def _changed(self) -> None:
         self._demand = None
         self._catalog = None
+        self._centroids = None
 
     def demand(
         self,
@@ -583,7 +596,25 @@ class SkillMatch:
         rows = self.conn.execute(
             f"SELECT id, code, label FROM occupations WHERE id IN "
             f"({','.join('?' * len(best)) or 'NULL'})", list(best)).fetchall()
-        return {code: (best[oid], label) for oid, code, label in rows}
+        out = {code: (best[oid], label) for oid, code, label in rows}
+        # codes that postings use but no occupation index covered: their postings' centroid
+        codes, titles, centroids = self._posting_centroids()
+        if len(codes):
+            for code, title, score in zip(codes, titles, (centroids @ vector).tolist()):
+                if code not in out:
+                    out[code] = (float(score), title)
+        return out
+
+    def _posting_centroids(self) -> tuple[list[str], list[str], np.ndarray]:
+        """Per occupation code used by postings: its most common title and the unit mean
+        of its postings' vectors (cached until the next import)."""
+        if self._centroids is None:
+            from .flows.catalog_view import posting_centroids
+
+            self._centroids = posting_centroids(
+                RecordStore(self.conn), self.workspace.index_dir("postings"),
+                self.embedder.dimension)
+        return self._centroids
 
     def _posting_titles(self, postings: list[dict[str, Any]]) -> None:
         codes = sorted({p["id"] for p in postings})

@@ -54,3 +54,36 @@ class CatalogView:
         start, end = self.skills.indptr[row], self.skills.indptr[row + 1]
         return dict(zip(self.skills.indices[start:end].tolist(),
                         self.skills.data[start:end].tolist()))
+
+
+def posting_centroids(store: RecordStore, index_dir: Path, dimension: int
+                      ) -> tuple[list[str], list[str], np.ndarray]:
+    """Occupation codes of the stored postings, each with its most common posting title
+    and the unit mean of its postings' indexed vectors."""
+    from collections import Counter, defaultdict
+
+    empty: tuple[list[str], list[str], np.ndarray] = (
+        [], [], np.zeros((0, dimension), dtype=np.float32))
+    if not (index_dir / "manifest.json").exists():
+        return empty
+    members: dict[str, list[int]] = defaultdict(list)
+    titles: dict[str, Counter[str]] = defaultdict(Counter)
+    for rid, code, title in store.occupation_postings():
+        members[code].append(rid)
+        titles[code][title] += 1
+    if not members:
+        return empty
+    index, _ = FaissIndex.load(index_dir)
+    codes, labels, rows = [], [], []
+    for code in sorted(members):
+        ids = np.array([i for i in members[code] if i in index], dtype=np.int64)
+        if not len(ids):
+            continue
+        mean = index.vectors(ids).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        codes.append(code)
+        labels.append(titles[code].most_common(1)[0][0])
+        rows.append(mean / norm if norm else mean)
+    if not rows:
+        return empty
+    return codes, labels, np.stack(rows).astype(np.float32)

@@ -132,6 +132,13 @@ class RecordStore:
             " WHERE record_kind=?", (kind,)
         ).fetchall()
 
+    def occupation_postings(self) -> list[tuple[int, str, str]]:
+        """(posting id, occupation code, title) of every posting with a code."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute("SELECT id, occupation_code, title FROM postings"
+                           " WHERE occupation_code != '' ORDER BY id").fetchall()
+
     def evidence(self, kind: str, record_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(
             "SELECT skill_id, score, source, role, evidence_start, evidence_end, evidence_text"
