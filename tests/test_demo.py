@@ -31,7 +31,16 @@ def test_demo_runs_end_to_end(tmp_path) -> None:
     assert len(data["sentences"]) >= 40 and len(data["documents"]) == 8
     cpr = next(r for r in data["sentences"] if r["text"].startswith("Current BLS/CPR"))
     assert any(s["id"] == "sm:cpr" for s in cpr["skills"])
+    assert data["imports"]["credential"]["read"] == 61
+    flows = data["flows"]
+    assert flows["demand"]["records"] == 61  # 46 postings + 15 needs
+    assert flows["recommend_career"]["results"][0]["id"] == "cred:cna"
+    assert flows["recommend_teacher"]["results"], "educators get PD recommendations"
+    assert flows["align"]["credential"]["id"] == "cred:maker-ed"
+    assert flows["pathway"]["steps"]
     lines = list(demo_table(data))
     assert lines[0].startswith("demo taxonomy:")
-    again = run_demo(app)  # second run reuses the stored taxonomy and index
+    assert any(line.startswith("== program designer") for line in lines)
+    again = run_demo(app)  # second run reuses the stored taxonomy, index and records
     assert again["taxonomy"]["imported_at"] == data["taxonomy"]["imported_at"]
+    assert again["imports"]["posting"]["unchanged"] == 46

@@ -16,7 +16,8 @@ DEMO_TAXONOMY = "demo"
 
 
 def run_demo(app: SkillMatch, progress: ProgressFn | None = None) -> dict[str, Any]:
-    """Load the demo skills (once), index them, and link the sample texts."""
+    """Load the demo skills (once), index them, link the sample texts, import the sample
+    catalogue, postings and needs, and run each user's flow on them."""
     root = app.settings.demo_data
     skills_file = root / "skills.csv"
     try:
@@ -36,14 +37,42 @@ def run_demo(app: SkillMatch, progress: ProgressFn | None = None) -> dict[str, A
     )
     sentence_results = app.link(sentences)
     document_results = app.link([d["text"] for d in documents])
+    imports = {kind: app.import_records(kind, root / f"{plural}.jsonl", progress=progress)
+               for kind, plural in (("credential", "credentials"), ("posting", "postings"),
+                                    ("need", "needs"))}
     return {
         "taxonomy": info.to_dict(),
+        "imports": {k: {f: v[f] for f in ("read", "imported", "unchanged", "mentions")}
+                    for k, v in imports.items()},
+        "flows": run_flows(app),
         "provenance": app.provenance(),
         "sentences": [r.to_dict() for r in sentence_results],
         "documents": [
             {**{k: v for k, v in d.items() if k != "text"}, **r.to_dict()}
             for d, r in zip(documents, document_results)
         ],
+    }
+
+
+DEMO_FLOWS = {
+    "student": {"query": "likes biology and helping people", "max_cost": 500},
+    "career": {"occupation": "31-1131.00", "known_skills": ["CPR"]},
+    "teacher": {"query": "teacher who wants to bring maker education and 3D printing to "
+                         "middle school STEM", "types": ["course", "certificate", "badge"]},
+    "designer": "cred:maker-ed",
+    "pathway": "29-1141.00",
+}
+
+
+def run_flows(app: SkillMatch) -> dict[str, Any]:
+    """The counselor, employer-demand and designer views of the sample data."""
+    return {
+        "demand": app.demand(top=8),
+        "recommend_student": app.recommend(**DEMO_FLOWS["student"], k=3),
+        "recommend_career": app.recommend(**DEMO_FLOWS["career"], k=3),
+        "recommend_teacher": app.recommend(**DEMO_FLOWS["teacher"], k=3),
+        "align": app.align(DEMO_FLOWS["designer"], k=3),
+        "pathway": app.pathway(DEMO_FLOWS["pathway"], by="hours"),
     }
 
 
@@ -69,6 +98,37 @@ def demo_table(data: dict[str, Any]) -> Iterable[str]:
     yield "== credentials and postings"
     for d in data["documents"]:
         yield from _result(f"[{d['kind']}] {d['title']}", d["skills"])
+    yield "== imported: " + ", ".join(f"{v['read']} {k}s" for k, v in data["imports"].items())
+    flows = data["flows"]
+    yield ""
+    yield f"== employers' demand: most demanded skills ({flows['demand']['records']} postings " \
+          "and needs)"
+    for row in flows["demand"]["skills"]:
+        yield (f"    {row['skill']['label'][:40]:<40} share {row['share']:.2f}  "
+               f"specificity-adjusted {row['score']:.2f}")
+    for key, who in (("recommend_student", "counselor: a student who"),
+                     ("recommend_career", "counselor: toward"),
+                     ("recommend_teacher", "district: a teacher who is a")):
+        rec = flows[key]
+        about = rec["query"] or (rec.get("occupation") or {}).get("label", "")
+        yield ""
+        yield f"== {who} {about!r}"
+        for n, r in enumerate(rec["results"], start=1):
+            price = f"${r['cost']:,.0f}" if r["cost"] else "free"
+            skills = ", ".join(s["label"] for s in r["in_demand_skills"][:3])
+            yield f"    {n}. {r['title']} ({price}, {r['hours'] or 0:g} h) {r['score']:.2f}"
+            yield f"       teaches {skills or '-'}"
+    al = flows["align"]
+    yield ""
+    yield f"== program designer: {al['credential']['title']} aligns {al['alignment']:.2f}"
+    yield "    prepares for: " + "; ".join(p["label"] for p in al["prepares_for"])
+    yield "    add: " + ", ".join(f"{a['label']} (+{a['gain']:.2f})"
+                                 for a in al["suggested_additions"])
+    pw = flows["pathway"]
+    yield ""
+    yield f"== pathway toward {pw['occupation']['label']} (by hours)"
+    for n, step in enumerate(pw["steps"], start=1):
+        yield f"    {n}. {step['title']} -> coverage {step['coverage_after']:.0%}"
 
 
 def _result(title: str, skills: list[dict[str, Any]]) -> Iterable[str]:
