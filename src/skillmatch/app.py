@@ -385,7 +385,7 @@ class SkillMatch:
             vectors.append(self.embedder.embed([text])[0])
         if occupation:
             occ = self.occupation(occupation)
-            weights, basis = occupation_skills(self.conn, demand, occ, region)
+            weights, basis = occupation_skills(self.conn, demand, occ, region, self.linker)
             vectors.append(self.embedder.embed([f"{occ.label}: {occ.description}"])[0])
             out["occupation"] = occ.to_dict()
         else:
@@ -485,7 +485,8 @@ class SkillMatch:
         if max_steps < 1:
             raise InputError(f"max_steps must be at least 1, got {max_steps}", field="max_steps")
         occ = self.occupation(occupation)
-        weights, basis = occupation_skills(self.conn, self.demand_model, occ, region)
+        weights, basis = occupation_skills(self.conn, self.demand_model, occ, region,
+                                          self.linker)
         known, unresolved = DeclaredSkills(self.taxonomies, self.linker).resolve(
             list(known_skills))
         result = greedy_cover(self.catalog_view, weights, {m.skill_id for m in known},
@@ -540,7 +541,7 @@ class SkillMatch:
         weights: dict[int, float] = {}
         bases = []
         for occ in targets:
-            w, basis = occupation_skills(self.conn, demand, occ, region)
+            w, basis = occupation_skills(self.conn, demand, occ, region, self.linker)
             bases.append({"occupation": occ.to_dict(), "basis": basis})
             for sid, value in w.items():
                 weights[sid] = max(weights.get(sid, 0.0), value)

@@ -54,25 +54,24 @@ def run_demo(app: SkillMatch, progress: ProgressFn | None = None) -> dict[str, A
     }
 
 
-DEMO_FLOWS = {
-    "student": {"query": "likes biology and helping people", "max_cost": 500},
-    "career": {"occupation": "31-1131.00", "known_skills": ["CPR"]},
-    "teacher": {"query": "teacher who wants to bring maker education and 3D printing to "
-                         "middle school STEM", "types": ["course", "certificate", "badge"]},
-    "designer": "cred:maker-ed",
-    "pathway": "29-1141.00",
-}
+STUDENT: dict[str, Any] = {"query": "likes biology and helping people", "max_cost": 500}
+CAREER: dict[str, Any] = {"occupation": "31-1131.00", "known_skills": ["CPR"]}
+TEACHER: dict[str, Any] = {
+    "query": "teacher who wants to bring maker education and 3D printing to middle school STEM",
+    "types": ["course", "certificate", "badge"]}
+DESIGNER_CREDENTIAL = "cred:maker-ed"
+PATHWAY_OCCUPATION = "29-1141.00"
 
 
 def run_flows(app: SkillMatch) -> dict[str, Any]:
     """The counselor, employer-demand and designer views of the sample data."""
     return {
         "demand": app.demand(top=8),
-        "recommend_student": app.recommend(**DEMO_FLOWS["student"], k=3),
-        "recommend_career": app.recommend(**DEMO_FLOWS["career"], k=3),
-        "recommend_teacher": app.recommend(**DEMO_FLOWS["teacher"], k=3),
-        "align": app.align(DEMO_FLOWS["designer"], k=3),
-        "pathway": app.pathway(DEMO_FLOWS["pathway"], by="hours"),
+        "recommend_student": app.recommend(**STUDENT, k=3),
+        "recommend_career": app.recommend(**CAREER, k=3),
+        "recommend_teacher": app.recommend(**TEACHER, k=3),
+        "align": app.align(DESIGNER_CREDENTIAL, k=3),
+        "pathway": app.pathway(PATHWAY_OCCUPATION, by="hours"),
     }
 
 

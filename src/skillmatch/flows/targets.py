@@ -77,7 +77,7 @@ def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder,
 
 
 def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
-                      region: str | None) -> tuple[dict[int, float], str]:
+                      region: str | None, linker: Any = None) -> tuple[dict[int, float], str]:
     """Skill row id -> weight in [0, 1] for the occupation, and the basis used.
 
     Postings of the occupation when it has enough; else postings of its broad SOC
@@ -107,17 +107,44 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
         "SELECT r.skill_id, r.relation, r.meta FROM occupation_skills r JOIN taxonomies t"
         " ON t.id=r.taxonomy_id WHERE r.occupation_code=? AND t.name=?",
         (code, occupation.taxonomy)).fetchall()
-    if rows:
-        weights = {}
-        for sid, relation, meta in rows:
-            m = json.loads(meta)
-            w = {"essential": 1.0, "optional": 0.5}.get(relation, 0.4)
-            if relation == "technology":
-                w = 1.0 if m.get("in_demand") else 0.8 if m.get("hot") else 0.4
-            weights[int(sid)] = max(weights.get(int(sid), 0.0), w)
-        return weights, f"taxonomy signals of {occupation.taxonomy} ({size} postings: too few)"
+    linked = set(linker.skills_) if linker is not None else None
+    if linked is not None:  # only skills that credentials can be linked to count
+        rows = [r for r in rows if int(r[0]) in linked]
+    weights = {}
+    for sid, relation, meta in rows:
+        m = json.loads(meta)
+        w = {"essential": 1.0, "optional": 0.5}.get(relation, 0.4)
+        if relation == "technology":
+            w = 1.0 if m.get("in_demand") else 0.8 if m.get("hot") else 0.4
+        weights[int(sid)] = max(weights.get(int(sid), 0.0), w)
+    basis = f"taxonomy signals of {occupation.taxonomy}"
+    # O*NET relates occupations to technologies only: read the rest from its own text
+    if linker is not None and all(r[1] == "technology" for r in rows) and occupation.row_id:
+        for sid, w in _linked_profile(conn, linker, occupation).items():
+            weights[sid] = max(weights.get(sid, 0.0), w)
+        basis = (f"{basis} and skills linked from its description and tasks"
+                 if rows else f"skills linked from the {occupation.taxonomy} description and "
+                 "tasks")
+    if weights:
+        return weights, f"{basis} ({size} postings: too few)"
     stats = demand.skills(occupation=code, region=region)
     return _normalise(stats, "share"), f"only {size} postings and needs for {code}"
+
+
+def _linked_profile(conn: Any, linker: Any, occupation: Occupation,
+                    depth: int = 30) -> dict[int, float]:
+    """Skill weights in [0, 1] from the occupation's own text (description and tasks),
+    ranked by the linker: for a target whose taxonomy is not the one linked against."""
+    tasks = [r[0] for r in conn.execute(
+        "SELECT text FROM occupation_tasks WHERE occupation_id=? ORDER BY id LIMIT 12",
+        (occupation.row_id,))]
+    text = " ".join([f"{occupation.label}.", occupation.description, *tasks]).strip()
+    if not text:
+        return {}
+    [result] = linker.rank([text], depth)
+    scores = {s.row_id: s.score for s in result.skills if s.score > 0}
+    top = max(scores.values(), default=0.0)
+    return {sid: score / top for sid, score in scores.items()} if top else {}
 
 
 def _normalise(stats: dict[int, dict[str, float]], key: str) -> dict[int, float]:
