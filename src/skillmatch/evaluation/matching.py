@@ -19,7 +19,6 @@ cosine between specificity-weighted skill profiles linked from both texts (ESCO)
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections import defaultdict
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..app import ProgressFn, SkillMatch
+from ..datasets import read_cip
 from ..errors import InputError, NotFoundError
 from ..taxonomy.sources import decode, parse_table
 from . import metrics
@@ -49,8 +49,8 @@ def read_crosswalk(path: Path) -> dict[str, set[str]]:
         if not re.fullmatch(r"\d{2}\.\d{4}", cip):
             raise InputError(f"{cip!r} is not a CIP code (expected like 51.3902)",
                              path=path, line=line, column="CIP2020Code")
-        if not re.fullmatch(r"\d{2}-\d{4}", soc):
-            continue  # "99-9999" style no-match rows, if a file keeps them
+        if soc == "99-9999" or not re.fullmatch(r"\d{2}-\d{4}", soc):
+            continue  # the official file's "NO MATCH" rows, if a file keeps them
         pairs[cip].add(soc)
     if not pairs:
         raise InputError("no program to occupation pairs", path=path)
@@ -63,18 +63,6 @@ def _utf8(path: Path) -> bool:
         return True
     except UnicodeDecodeError:
         return False
-
-
-def read_programs(path: Path) -> dict[str, tuple[str, str]]:
-    """CIP code -> (title, definition) from NCES ``CIPCode2020.csv`` (latin-1)."""
-    out = {}
-    with path.open(encoding="latin-1", newline="") as f:
-        for row in csv.DictReader(f):
-            code = row["CIPCode"].strip('="')
-            if row.get("Action", "").startswith(("Deleted", "Moved to")):
-                continue
-            out[code] = (row["CIPTitle"].rstrip(". "), row["CIPDefinition"])
-    return out
 
 
 def ndcg_at(ranked: list[str], relevant: set[str], k: int) -> float:
@@ -91,7 +79,7 @@ def evaluate_matching(app: SkillMatch, crosswalk: Path | None = None,
         raise InputError("crosswalk file not found (expected CIP2020Code,SOC2018Code columns)",
                          path=crosswalk)
     gold = read_crosswalk(crosswalk)
-    programs = read_programs(shared / "nces-cip2020" / "CIPCode2020.csv")
+    programs = read_cip(shared / "nces-cip2020" / "CIPCode2020.csv")
     cips = sorted(c for c in gold if c in programs)
     try:
         app.taxonomies.get("onet")
