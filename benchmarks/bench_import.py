@@ -41,8 +41,7 @@ def copy_workspace(src: Path, with_cache: Path | None = None) -> Path:
     dst = Path(tempfile.mkdtemp(prefix="skillmatch-import-"))
     with sqlite3.connect(src / "skillmatch.db") as a, sqlite3.connect(dst / "skillmatch.db") as b:
         a.backup(b)  # consistent even with a WAL beside it
-    shutil.copytree(src / "indexes", dst / "indexes",
-                    ignore=shutil.ignore_patterns("credentials", "postings"))
+    shutil.copytree(src / "indexes", dst / "indexes")  # consistent with the database
     if with_cache is not None:
         shutil.copy2(with_cache, dst / "embeddings.sqlite")
     return dst

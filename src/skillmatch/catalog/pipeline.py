@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..index.faiss_index import FaissIndex
-from ..linking.linker import SkillLinker
+from ..linking.linker import Prepared, SkillLinker
 from ..storage.records_store import Mention, RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 from ..text import normalize
@@ -110,20 +111,28 @@ class RecordImporter:
         stored = store.hashes(kind, [r.id for r in records])
         todo = [r for r in records if self.force or stored.get(r.id) != content_hash(r)]
         report.unchanged = len(records) - len(todo)
-        batches = 0
-        for start in range(0, len(todo), self.batch_size):
-            batch = todo[start : start + self.batch_size]
-            items, vectors = self._prepare(batch, declared, report)
-            ids = store.save_batch(items)
-            report.imported += len(batch)
-            report.mentions += sum(len(m) for _, m in items)
-            if index is not None and vectors is not None:
-                index.add(np.array([ids[r.id] for r in batch], dtype=np.int64), vectors)
-                batches += 1
-                if index_dir is not None and batches % self.save_every == 0:
-                    index.save(index_dir, manifest)
-            if progress:
-                progress(f"import {kind}s", min(start + len(batch), len(todo)), len(todo))
+        batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
+        done = 0
+        # the transformer is the costly half: embed batch i + 1 in a worker thread while
+        # batch i is linked, indexed and stored here
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
+            ahead = pool.submit(_embed, linker, batches[0]) if batches else None
+            for n, batch in enumerate(batches):
+                assert ahead is not None
+                prepared = ahead.result()
+                ahead = pool.submit(_embed, linker, batches[n + 1]) if n + 1 < len(
+                    batches) else None
+                items, vectors = self._prepare(batch, declared, report, prepared)
+                ids = store.save_batch(items)
+                report.imported += len(batch)
+                report.mentions += sum(len(m) for _, m in items)
+                if index is not None and vectors is not None:
+                    index.add(np.array([ids[r.id] for r in batch], dtype=np.int64), vectors)
+                    if index_dir is not None and (n + 1) % self.save_every == 0:
+                        index.save(index_dir, manifest)
+                done += len(batch)
+                if progress:
+                    progress(f"import {kind}s", done, len(todo))
         if index is not None and index_dir is not None:
             report.reindexed = self._reconcile(kind, index, store, linker)
             index.save(index_dir, manifest)
@@ -140,7 +149,8 @@ class RecordImporter:
                                            np.empty((0, dimension), dtype=np.float32))
 
     def _prepare(
-        self, batch: Sequence[Record], declared: DeclaredSkills, report: ImportReport
+        self, batch: Sequence[Record], declared: DeclaredSkills, report: ImportReport,
+        prepared: Prepared | None = None,
     ) -> tuple[list[tuple[Record, list[Mention]]], np.ndarray | None]:
         items: list[tuple[Record, list[Mention]]] = []
         if isinstance(batch[0], Need):
@@ -153,7 +163,7 @@ class RecordImporter:
                 items.append((need, _dedupe(req + pref)))
             return items, None
         texts = [r.text() for r in batch if isinstance(r, Credential | Posting)]
-        results, vectors = declared.linker.link_documents(texts)
+        results, vectors = declared.linker.link_documents(texts, prepared=prepared)
         for record, result in zip(batch, results):
             assert isinstance(record, Credential | Posting)
             mentions = [Mention(s.row_id, s.score, "linked", "", s.evidence.start,
@@ -178,6 +188,12 @@ class RecordImporter:
         index.add(np.array([r["id"] for r in rows], dtype=np.int64), vectors)
         log.info("re-indexed %d stored %ss missing from the index", len(rows), kind)
         return len(rows)
+
+
+def _embed(linker: SkillLinker, batch: Sequence[Record]) -> Prepared | None:
+    """The embedding half of linking a batch (run in the worker thread)."""
+    texts = [r.text() for r in batch if isinstance(r, Credential | Posting)]
+    return linker.prepare(texts) if texts else None
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,22 +22,33 @@ class EmbeddingCache:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     @property
     def conn(self) -> sqlite3.Connection:
-        if self._conn is None:
+        """This thread's connection (a pipeline embeds in a worker thread; WAL lets the
+        connections read and write side by side)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=10000")
+            # keys are random hashes: lookups touch pages all over the file, so map it
+            # and keep a large page cache instead of SQLite's 2 MB default
+            conn.execute("PRAGMA mmap_size=4294967296")
+            conn.execute("PRAGMA cache_size=-131072")
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, dim INTEGER NOT NULL,"
                 " vector BLOB NOT NULL) WITHOUT ROWID"
             )
-            self._conn = conn
-        return self._conn
+            self._local.conn = conn
+            with self._lock:
+                self._conns.append(conn)
+        return conn
 
     def get_many(self, model_id: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
         keys = [_key(model_id, t) for t in texts]
@@ -75,9 +87,11 @@ class EmbeddingCache:
         return int(self.conn.execute("SELECT count(*) FROM vectors").fetchone()[0])
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._lock:
+            for conn in self._conns:
+                conn.close()
+            self._conns.clear()
+        self._local = threading.local()
 
 
 class CachedEmbedder(Embedder):
@@ -109,7 +123,8 @@ class CachedEmbedder(Embedder):
         self.hits_ += len(found)
         self.misses_ += len(missing)
         if missing:
-            todo = list(missing)
+            # longest last, across chunks too: batches of like lengths pad least
+            todo = sorted(missing, key=len)
             step = 4096  # write as we go, so an interrupted build keeps its work
             for start in range(0, len(todo), step):
                 chunk = todo[start : start + step]

@@ -130,4 +130,9 @@ def is_current(directory: Path, embedder: Embedder, info: TaxonomyInfo, settings
         manifest.get("model") == embedder.model_id
         and manifest.get("taxonomy", {}).get("imported_at") == info.imported_at
         and manifest.get("alt_labels") == settings.index_alt_labels
+        and manifest.get("index_type") == _expected_type(int(manifest.get("count", 0)), settings)
     )
+
+
+def _expected_type(count: int, settings: Settings) -> str:
+    return "flat" if count <= settings.exact_index_max else "hnsw"

@@ -43,23 +43,36 @@ class Lexicon:
             table.setdefault(key, []).append((owner, entry, kind))
         self.table_ = table
         self.max_len_ = max((k.count(" ") + 1 for k in table), default=0)
+        # every token prefix of every key, so a scan stops as soon as no label can match
+        prefixes: set[str] = set()
+        for key in table:
+            parts = key.split(" ")
+            for j in range(1, len(parts) + 1):
+                prefixes.add(" ".join(parts[:j]))
+        self.prefixes_ = frozenset(prefixes)
         return self
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[LexicalHit]:
         """Every label occurrence in ``text[start:end]``; longest matches only."""
         toks = tokens(text[start:end])
+        words = [t for t, _, _ in toks]
+        table, prefixes = self.table_, self.prefixes_
         hits: list[LexicalHit] = []
         covered_until = -1
-        for i in range(len(toks)):
-            for n in range(min(self.max_len_, len(toks) - i), 0, -1):
-                key = " ".join(t for t, _, _ in toks[i : i + n])
-                owners = self.table_.get(key)
-                if not owners:
-                    continue
-                s, e = toks[i][1] + start, toks[i + n - 1][2] + start
-                if e <= covered_until:
-                    break  # inside a longer match found earlier
-                hits.extend(LexicalHit(o, en, k, s, e) for o, en, k in owners)
-                covered_until = e
-                break
+        for i in range(len(words)):
+            key = ""
+            longest = 0
+            for n in range(1, min(self.max_len_, len(words) - i) + 1):
+                key = words[i] if n == 1 else f"{key} {words[i + n - 1]}"
+                if key not in prefixes:
+                    break
+                if key in table:
+                    longest, found = n, key
+            if not longest:
+                continue
+            s, e = toks[i][1] + start, toks[i + longest - 1][2] + start
+            if e <= covered_until:
+                continue  # inside a longer match found earlier
+            hits.extend(LexicalHit(o, en, k, s, e) for o, en, k in table[found])
+            covered_until = e
         return hits

@@ -47,6 +47,17 @@ class _Best:
     sentences: dict[int, float] = field(default_factory=dict)  # best score per sentence
 
 
+@dataclass
+class Prepared:
+    """Texts segmented and embedded (:meth:`SkillLinker.prepare`), ready to link. The
+    embedding is the costly half: a pipeline prepares one batch while linking another."""
+
+    texts: list[str]
+    segments: list[list[Segment]]
+    vectors: np.ndarray  # one row per segment, in order
+    fallback: dict[int, np.ndarray]  # text position -> vector of texts with no sentence
+
+
 class SkillLinker:
     """Links skills in texts; construct with settings, then :meth:`fit`."""
 
@@ -99,8 +110,23 @@ class SkillLinker:
             depth=self.candidates,
         )
 
+    def prepare(self, texts: Sequence[str]) -> Prepared:
+        """Segment and embed ``texts`` (every embedding :meth:`link_documents` needs)."""
+        segments = [
+            segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
+            for t in texts
+        ]
+        flat = [s.text for segs in segments for s in segs]
+        bare = [i for i, segs in enumerate(segments) if all(s.is_clause for s in segs)]
+        wanted = flat + [texts[i] or " " for i in bare]
+        vectors = (self.embedder_.embed(wanted) if wanted
+                   else np.empty((0, self.embedder_.dimension), dtype=np.float32))
+        return Prepared(list(texts), segments, vectors[: len(flat)],
+                        dict(zip(bare, vectors[len(flat):])))
+
     def link_documents(
-        self, texts: Sequence[str], threshold: float | None = None
+        self, texts: Sequence[str], threshold: float | None = None,
+        prepared: Prepared | None = None,
     ) -> tuple[list[LinkResult], np.ndarray]:
         """:meth:`link`, plus one unit vector per text: the mean of its sentence vectors.
 
@@ -115,6 +141,7 @@ class SkillLinker:
             cap=self.max_per_segment,
             depth=self.candidates,
             sink=doc_vectors,
+            prepared=prepared,
         )
         return results, np.stack(doc_vectors) if doc_vectors else np.empty(
             (0, self.embedder_.dimension), dtype=np.float32)
@@ -134,26 +161,29 @@ class SkillLinker:
         cap: int | None,
         depth: int,
         sink: list[np.ndarray] | None = None,
+        prepared: Prepared | None = None,
     ) -> list[LinkResult]:
-        segments = [
-            segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
-            for t in texts
-        ]
-        flat = [s for segs in segments for s in segs]
-        vectors = (
-            self.embedder_.embed([s.text for s in flat])
-            if flat
-            else np.empty((0, self.embedder_.dimension), dtype=np.float32)
-        )
-        dense = self._dense(vectors, depth)
+        if prepared is None:
+            prepared = self.prepare(texts)
+        elif prepared.texts != list(texts):
+            raise ValueError("prepared for other texts")
+        segments, vectors = prepared.segments, prepared.vectors
+        # retrieve once per distinct segment text (postings repeat many sentences)
+        first: dict[str, int] = {}
+        rows = [first.setdefault(s.text, i)
+                for i, s in enumerate(s for segs in segments for s in segs)]
+        unique = sorted(set(rows))
+        found = self._dense(vectors[unique], depth) if unique else []
+        by_row = dict(zip(unique, found))
+        dense = [by_row[r] for r in rows]
         results = []
         offset = 0
-        for text, segs in zip(texts, segments):
+        for pos, (text, segs) in enumerate(zip(texts, segments)):
             seg_vectors = vectors[offset : offset + len(segs)]
             seg_dense = dense[offset : offset + len(segs)]
             offset += len(segs)
             if sink is not None:
-                sink.append(self._document_vector(text, segs, seg_vectors))
+                sink.append(self._document_vector(segs, seg_vectors, prepared.fallback.get(pos)))
             best = self._score_text(text, segs, seg_vectors, seg_dense, cap)
             ranked = sorted(
                 (self._linked(text, sid, b) for sid, b in best.items()),
@@ -163,13 +193,14 @@ class SkillLinker:
         return results
 
     def _document_vector(
-        self, text: str, segs: list[Segment], vectors: np.ndarray
+        self, segs: list[Segment], vectors: np.ndarray, fallback: np.ndarray | None
     ) -> np.ndarray:
         rows = [i for i, s in enumerate(segs) if not s.is_clause]
         if rows:
             mean = vectors[rows].mean(axis=0)
-        else:  # nothing but boilerplate or empty: embed the raw text
-            mean = self.embedder_.embed([text or " "])[0]
+        else:  # nothing but boilerplate or empty: the raw text's own vector
+            assert fallback is not None
+            mean = fallback
         norm = float(np.linalg.norm(mean))
         return (mean / norm if norm > 0 else mean).astype(np.float32)
 
