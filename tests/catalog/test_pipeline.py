@@ -98,3 +98,34 @@ def test_csv_lists_and_unknown_record(app, tmp_path) -> None:
     assert p1["openings"] == 3 and {s["id"] for s in p1["skills"]} >= {"s:weld", "s:cpr"}
     with pytest.raises(NotFoundError, match="no posting with id 'nope'"):
         app.record("posting", "nope")
+
+
+def test_stopped_mid_import_keeps_finished_batches_and_resumes(tmp_path) -> None:
+    from skillmatch.app import SkillMatch
+    from skillmatch.catalog.synth import synth_postings
+    from skillmatch.settings import Settings
+    from tests.taxonomy.conftest import write_onet
+
+    settings = Settings(home=tmp_path / "ws", embedder="fake", import_batch_size=4)
+    postings = list(synth_postings(write_onet(tmp_path / "onet"), 20, seed=1))
+    app = SkillMatch(settings)
+    app.import_taxonomy("onet", tmp_path / "onet")
+    app.build_indexes()
+
+    def stop_after_two_batches(stage: str, done: int, total: int) -> None:
+        if done >= 8:
+            raise KeyboardInterrupt  # Ctrl-C while the next batch is being embedded
+
+    with pytest.raises(KeyboardInterrupt):
+        app.import_records("posting", postings, progress=stop_after_two_batches)
+    app.close()
+    app = SkillMatch(settings)  # a new process, as after Ctrl-C
+    assert app.conn.execute("SELECT count(*) FROM postings").fetchone()[0] == 8
+    report = app.import_records("posting", postings)
+    assert (report["unchanged"], report["imported"]) == (8, 12)
+    assert app.conn.execute("SELECT count(*) FROM postings").fetchone()[0] == 20
+    index, _ = FaissIndex.load(app.workspace.index_dir("postings"))
+    assert index.count == 20
+    # the stop came before the index was saved: the 8 stored postings are re-indexed once
+    assert report["reindexed"] == 8
+    app.close()
