@@ -31,6 +31,7 @@ from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .catalog.models import Record
+    from .catalog.pipeline import DeclaredSkills
     from .flows.catalog_view import CatalogView
     from .flows.targets import Occupation
 
@@ -51,6 +52,7 @@ class SkillMatch:
         self._demand: DemandModel | None = None
         self._catalog: CatalogView | None = None
         self._centroids: tuple[list[str], list[str], np.ndarray] | None = None
+        self._declared: DeclaredSkills | None = None
 
     # ------------------------------------------------------------ resources
     @property
@@ -204,6 +206,16 @@ class SkillMatch:
             ).fit(self.taxonomies, self.embedder, self._skill_indexes())
         return self._linker
 
+    @property
+    def declared(self) -> DeclaredSkills:
+        """Resolves declared skills (ids, labels, free text); rebuilt with the linker."""
+        from .catalog.pipeline import DeclaredSkills
+
+        linker = self.linker
+        if self._declared is None or self._declared.linker is not linker:
+            self._declared = DeclaredSkills(self.taxonomies, linker)
+        return self._declared
+
     def link(
         self,
         texts: Sequence[str],
@@ -230,7 +242,7 @@ class SkillMatch:
         """Import credentials, postings or needs (upsert by id) from a CSV or JSON Lines
         file, or from records already parsed (e.g. :mod:`skillmatch.datasets`)."""
         from .catalog.models import PARSERS
-        from .catalog.pipeline import INDEXED, DeclaredSkills, RecordImporter
+        from .catalog.pipeline import INDEXED, RecordImporter
         from .catalog.readers import read_records
 
         if isinstance(source, str | Path):
@@ -246,7 +258,7 @@ class SkillMatch:
         manifest = {"name": INDEXED.get(kind, kind), "model": self.embedder.model_id,
                     "records": kind}
         report = RecordImporter(batch_size=self.settings.import_batch_size, force=force).run(
-            kind, records, RecordStore(self.conn), DeclaredSkills(self.taxonomies, self.linker),
+            kind, records, RecordStore(self.conn), self.declared,
             index_dir, manifest, progress,
         )
         self._changed()
@@ -360,7 +372,6 @@ class SkillMatch:
         k: int = 10,
     ) -> dict[str, Any]:
         """Ranked credentials for a student, each explained (see ``flows.recommend``)."""
-        from .catalog.pipeline import DeclaredSkills
         from .flows.recommend import Filters, rank_credentials
         from .flows.targets import global_weights, occupation_skills, unit
 
@@ -390,7 +401,7 @@ class SkillMatch:
             out["occupation"] = occ.to_dict()
         else:
             weights, basis = global_weights(demand, region), "all postings and needs"
-        known, unresolved = DeclaredSkills(self.taxonomies, self.linker).resolve(
+        known, unresolved = self.declared.resolve(
             list(known_skills))
         known_ids = {m.skill_id for m in known}
         results = rank_credentials(
@@ -431,7 +442,7 @@ class SkillMatch:
         """Store an employer's skill need, count it in demand at once, and show what it
         understood, what it could not link, and the credentials that supply the skills."""
         from .catalog.models import parse_need
-        from .catalog.pipeline import DeclaredSkills, RecordImporter
+        from .catalog.pipeline import RecordImporter
         from .flows.recommend import Filters, rank_credentials
 
         need = parse_need(
@@ -439,7 +450,7 @@ class SkillMatch:
              "required_skills": list(required), "preferred_skills": list(preferred),
              "openings": openings, "region": region, "date": date},
             "need", 1)
-        declared = DeclaredSkills(self.taxonomies, self.linker)
+        declared = self.declared
         report = RecordImporter(force=True).run(
             "need", [need], RecordStore(self.conn), declared, None, {}, None)
         self._changed()
@@ -475,7 +486,6 @@ class SkillMatch:
         region: str | None = None,
     ) -> dict[str, Any]:
         """The cheapest short sequence of credentials covering the occupation's demand."""
-        from .catalog.pipeline import DeclaredSkills
         from .flows.pathways import greedy_cover
         from .flows.recommend import Filters
         from .flows.targets import occupation_skills
@@ -487,7 +497,7 @@ class SkillMatch:
         occ = self.occupation(occupation)
         weights, basis = occupation_skills(self.conn, self.demand_model, occ, region,
                                           self.linker)
-        known, unresolved = DeclaredSkills(self.taxonomies, self.linker).resolve(
+        known, unresolved = self.declared.resolve(
             list(known_skills))
         result = greedy_cover(self.catalog_view, weights, {m.skill_id for m in known},
                               Filters(max_cost=max_cost, region=region), by=by,

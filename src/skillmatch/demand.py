@@ -132,6 +132,12 @@ class DemandModel:
             shape=(len(self.occupations_), len(self.specificity_)),
         )
         self.occupation_records_ = np.bincount(self.occupation_, minlength=len(self.occupations_))
+        # mentions grouped by skill, so explanations read a slice instead of a scan
+        self.by_skill_ = np.argsort(self.m_skill_, kind="stable")
+        self.skill_ptr_ = np.searchsorted(self.m_skill_[self.by_skill_],
+                                          np.arange(len(self.specificity_) + 1))
+        self.kind_ = np.array([r.kind for r in records] or [""])
+        self._memo: dict[tuple[Any, ...], dict[int, dict[str, float]]] = {}
         return self
 
     # -------------------------------------------------------------- queries
@@ -159,7 +165,19 @@ class DemandModel:
         occupation: str | None = None,
         window: tuple[str, str] | None = None,
     ) -> dict[int, dict[str, float]]:
-        """Skill row id -> {postings, weight, share, specificity, score} for a slice."""
+        """Skill row id -> {postings, weight, share, specificity, score} for a slice.
+
+        Memoised per slice (the model does not change after :meth:`fit`); treat the
+        result as read-only."""
+        key = (region, occupation, window)
+        if key not in self._memo:
+            if len(self._memo) > 256:
+                self._memo.clear()
+            self._memo[key] = self._skills(region, occupation, window)
+        return self._memo[key]
+
+    def _skills(self, region: str | None, occupation: str | None,
+                window: tuple[str, str] | None) -> dict[int, dict[str, float]]:
         mask = self._mask(region, occupation, window)
         total = float(self.weight_[mask].sum())
         keep = mask[self.m_record_]
@@ -230,11 +248,25 @@ class DemandModel:
     def evidence(self, skill_ids: Sequence[int], limit: int = 3,
                  kind: str | None = "posting") -> list[DemandRecord]:
         """The heaviest records that ask for any of ``skill_ids`` (for explanations)."""
-        hits = np.isin(self.m_skill_, np.asarray(list(skill_ids), dtype=np.int64))
-        rows = np.unique(self.m_record_[hits])
+        ptr, size = self.skill_ptr_, len(self.skill_ptr_) - 1
+        parts = [self.by_skill_[ptr[s]:ptr[s + 1]] for s in skill_ids if 0 <= s < size]
+        if not parts:
+            return []
+        rows = self.m_record_[np.concatenate(parts)]
         if kind:
-            rows = np.array([r for r in rows if self.records_[r].kind == kind], dtype=np.int64)
+            rows = rows[self.kind_[rows] == kind]
         if not len(rows):
             return []
-        top = rows[np.argsort(-self.weight_[rows], kind="stable")[:limit]]
+        # a record appears once per skill: the heaviest limit * len(parts) hold the top
+        weights = -self.weight_[rows]
+        k = min(len(rows), limit * len(parts))
+        if k < len(rows):  # every entry as heavy as the k-th (ties included)
+            cand = np.flatnonzero(weights <= np.partition(weights, k - 1)[k - 1])
+            rows, weights = rows[cand], weights[cand]
+        top: list[int] = []
+        for i in np.lexsort((rows, weights)).tolist():
+            if int(rows[i]) not in top:
+                top.append(int(rows[i]))
+                if len(top) == limit:
+                    break
         return [self.records_[int(i)] for i in top]
