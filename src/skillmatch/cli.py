@@ -521,16 +521,20 @@ def eval_() -> None:
 @click.option("--sample", type=int, help="Seeded sample of ESCO occupations (default: all).")
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--skillspan-limit", type=int, help="At most this many SkillSpan sentences.")
+@click.option("--skillskape-split", type=click.Choice(["test", "dev", "train"]),
+              default="test", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def eval_linking(
-    ctx: click.Context, sample: int | None, seed: int, skillspan_limit: int | None, fmt: str
+    ctx: click.Context, sample: int | None, seed: int, skillspan_limit: int | None,
+    skillskape_split: str, fmt: str
 ) -> None:
     """Skill linking against a plain nearest-label baseline, side by side."""
     from .evaluation.linking import evaluate_linking, format_report
 
     report = evaluate_linking(
-        _app(ctx), sample=sample, seed=seed, skillspan_limit=skillspan_limit, progress=Progress()
+        _app(ctx), sample=sample, seed=seed, skillspan_limit=skillspan_limit,
+        skillskape_split=skillskape_split, progress=Progress()
     )
     _emit(report, fmt, format_report)
 

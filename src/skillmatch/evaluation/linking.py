@@ -5,6 +5,8 @@
    against the occupation's essential skills.
 2. SkillSpan test: do evidence spans find the gold skill and knowledge spans?
    Span precision, recall and F1 under two overlap rules (see ``metrics``).
+3. SkillSkape (test split by default): rank ESCO skills for each job-ad sentence;
+   RP@5, RP@10 and MRR against its gold skills (see ``skillskape``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from ..app import ProgressFn, SkillMatch
 from ..errors import InputError, NotFoundError
 from ..index.faiss_index import FaissIndex
 from ..linking.linker import SkillLinker
-from . import metrics
+from ..text import normalize
+from . import metrics, skillskape
 from .baseline import NearestLabelBaseline
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,7 @@ def evaluate_linking(
     sample: int | None = None,
     seed: int = 13,
     skillspan_limit: int | None = None,
+    skillskape_split: str = "test",
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     ensure_esco(app, progress)
@@ -80,7 +84,30 @@ def evaluate_linking(
     }
     report["occupations"] = occupation_eval(app, linker, baseline, sample, seed, progress)
     report["skillspan"] = skillspan_eval(app, linker, baseline, skillspan_limit, progress)
+    report["skillskape"] = skillskape_eval(app, linker, baseline, skills, skillskape_split)
     return report
+
+
+def skillskape_eval(app: SkillMatch, linker: SkillLinker, baseline: NearestLabelBaseline,
+                    skills: list[Any], split: str) -> dict[str, Any]:
+    if split not in ("train", "dev", "test"):
+        raise InputError(f"SkillSkape split {split!r} (expected train, dev or test)",
+                         field="split")
+    rows = skillskape.load_skillskape(Path(app.settings.shared_data) / "skillskape"
+                                      / f"{split}.csv")
+    code_by_label = {normalize(s.label): s.code for s in skills}
+    scored, counts = skillskape.gold_codes(rows, code_by_label)
+    sentences = [x for x, _ in scored]
+    gold = [g for _, g in scored]
+    started = time.perf_counter()
+    ours = [[s.id for s in r.skills] for r in linker.rank(sentences, 10)]
+    ours_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    theirs = baseline.rank(sentences, 10)
+    base_seconds = time.perf_counter() - started
+    return {"split": split, **counts,
+            "linker": {**skillskape.score(ours, gold), "seconds": round(ours_seconds, 1)},
+            "baseline": {**skillskape.score(theirs, gold), "seconds": round(base_seconds, 1)}}
 
 
 def occupation_eval(
@@ -230,3 +257,13 @@ def format_report(r: dict[str, Any]) -> Iterable[str]:
             m = s[who][rule]
             yield (f"  {who:<10} {m['precision']:>7.4f} {m['recall']:>7.4f} {m['f1']:>7.4f}"
                    f" {m['predicted']:>7}")
+    k = r["skillskape"]
+    yield ""
+    yield (f"SkillSkape {k['split']}: ESCO skills ranked per sentence ({k['scored']} of "
+           f"{k['sentences']} sentences scored; {k['unknown_labels']} of {k['gold_labels']} "
+           f"gold labels are not ESCO v1.1.1 preferred labels)")
+    yield f"  {'':<10} {'RP@5':>7} {'RP@10':>7} {'MRR':>7} {'seconds':>8}"
+    for who in ("baseline", "linker"):
+        m = k[who]
+        yield (f"  {who:<10} {m['RP@5']:>7.4f} {m['RP@10']:>7.4f} {m['MRR']:>7.4f}"
+               f" {m['seconds']:>8}")
