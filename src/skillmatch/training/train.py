@@ -155,6 +155,7 @@ def train_model(
 def _embed(model: Any, texts: list[str]) -> Any:
     import torch
 
-    features = model.tokenize(texts)
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # tokenize before ST 6
+    features = prepare(texts)
     out = model(features)["sentence_embedding"]
     return torch.nn.functional.normalize(out, dim=-1)
