@@ -105,13 +105,13 @@ def demo_table(data: dict[str, Any]) -> Iterable[str]:
     for row in flows["demand"]["skills"]:
         yield (f"    {row['skill']['label'][:40]:<40} share {row['share']:.2f}  "
                f"specificity-adjusted {row['score']:.2f}")
-    for key, who in (("recommend_student", "counselor: a student who"),
-                     ("recommend_career", "counselor: toward"),
-                     ("recommend_teacher", "district: a teacher who is a")):
+    for key, who in (("recommend_student", "counselor, for a student who"),
+                     ("recommend_career", "counselor, for a student headed toward"),
+                     ("recommend_teacher", "district, professional development for a")):
         rec = flows[key]
         about = rec["query"] or (rec.get("occupation") or {}).get("label", "")
         yield ""
-        yield f"== {who} {about!r}"
+        yield f"== {who}: {about}"
         for n, r in enumerate(rec["results"], start=1):
             price = f"${r['cost']:,.0f}" if r["cost"] else "free"
             skills = ", ".join(s["label"] for s in r["in_demand_skills"][:3])
