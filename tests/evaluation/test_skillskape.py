@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from skillmatch.errors import InputError
-from skillmatch.evaluation.skillskape import gold_codes, load_skillskape, mrr, rp_at, score
+from skillmatch.evaluation.metrics import reciprocal_rank as mrr
+from skillmatch.evaluation.skillskape import gold_codes, load_skillskape, rp_at, score
 
 
 def test_reads_list_literals_and_counts_unknown_labels(tmp_path: Path) -> None:

@@ -162,8 +162,7 @@ class RecordImporter:
                     report.unresolved[need.id] = miss_r + miss_p
                 items.append((need, _dedupe(req + pref)))
             return items, None
-        texts = [r.text() for r in batch if isinstance(r, Credential | Posting)]
-        results, vectors = declared.linker.link_documents(texts, prepared=prepared)
+        results, vectors = declared.linker.link_documents(_texts(batch), prepared=prepared)
         for record, result in zip(batch, results):
             assert isinstance(record, Credential | Posting)
             mentions = [Mention(s.row_id, s.score, "linked", "", s.evidence.start,
@@ -190,9 +189,13 @@ class RecordImporter:
         return len(rows)
 
 
+def _texts(batch: Sequence[Record]) -> list[str]:
+    return [r.text() for r in batch if isinstance(r, Credential | Posting)]
+
+
 def _embed(linker: SkillLinker, batch: Sequence[Record]) -> Prepared | None:
     """The embedding half of linking a batch (run in the worker thread)."""
-    texts = [r.text() for r in batch if isinstance(r, Credential | Posting)]
+    texts = _texts(batch)
     return linker.prepare(texts) if texts else None
 
 

@@ -41,7 +41,13 @@ CROSSWALK_COLUMNS = ("CIP2020Code", "SOC2018Code")
 
 def read_crosswalk(path: Path) -> dict[str, set[str]]:
     """CIP code -> SOC codes; errors name the file, line and column."""
-    text = decode(path.read_bytes(), str(path)) if _utf8(path) else path.read_text("latin-1")
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # the raw NCES exports are latin-1
+    else:
+        text = decode(raw, str(path))
     pairs: dict[str, set[str]] = defaultdict(set)
     for line, row in parse_table(text, str(path), required=CROSSWALK_COLUMNS,
                                  expected="a CIP 2020 to SOC 2018 crosswalk"):
@@ -55,14 +61,6 @@ def read_crosswalk(path: Path) -> dict[str, set[str]]:
     if not pairs:
         raise InputError("no program to occupation pairs", path=path)
     return dict(pairs)
-
-
-def _utf8(path: Path) -> bool:
-    try:
-        path.read_bytes().decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def ndcg_at(ranked: list[str], relevant: set[str], k: int) -> float:

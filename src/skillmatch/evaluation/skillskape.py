@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..text import normalize
+from .metrics import reciprocal_rank
 
 
 def load_skillskape(path: str | Path) -> list[tuple[str, list[str]]]:
@@ -57,13 +58,6 @@ def rp_at(ranked: Sequence[str], gold: set[str], k: int) -> float:
     return hits / min(k, len(gold)) if gold else 0.0
 
 
-def mrr(ranked: Sequence[str], gold: set[str]) -> float:
-    for i, x in enumerate(ranked, start=1):
-        if x in gold:
-            return 1.0 / i
-    return 0.0
-
-
 def gold_codes(rows: list[tuple[str, list[str]]], code_by_label: dict[str, str]
                ) -> tuple[list[tuple[str, set[str]]], dict[str, Any]]:
     """Map gold labels to skill codes; count what does not map."""
@@ -88,5 +82,5 @@ def score(ranked: list[list[str]], gold: list[set[str]]) -> dict[str, float]:
     return {
         "RP@5": float(np.mean([rp_at(r, g, 5) for r, g in zip(ranked, gold)])),
         "RP@10": float(np.mean([rp_at(r, g, 10) for r, g in zip(ranked, gold)])),
-        "MRR": float(np.mean([mrr(r, g) for r, g in zip(ranked, gold)])),
+        "MRR": float(np.mean([reciprocal_rank(r, g) for r, g in zip(ranked, gold)])),
     }

@@ -13,6 +13,7 @@ from ..embeddings.base import Embedder
 from ..errors import InputError, NotFoundError
 from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
+from ..linking.linker import SkillLinker
 from ..workspace import Workspace
 
 MIN_TITLE_SCORE = 0.5
@@ -77,7 +78,8 @@ def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder,
 
 
 def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
-                      region: str | None, linker: Any = None) -> tuple[dict[int, float], str]:
+                      region: str | None, linker: SkillLinker | None = None
+                      ) -> tuple[dict[int, float], str]:
     """Skill row id -> weight in [0, 1] for the occupation, and the basis used.
 
     Postings of the occupation when it has enough; else postings of its broad SOC
@@ -107,9 +109,8 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
         "SELECT r.skill_id, r.relation, r.meta FROM occupation_skills r JOIN taxonomies t"
         " ON t.id=r.taxonomy_id WHERE r.occupation_code=? AND t.name=?",
         (code, occupation.taxonomy)).fetchall()
-    linked = set(linker.skills_) if linker is not None else None
-    if linked is not None:  # only skills that credentials can be linked to count
-        rows = [r for r in rows if int(r[0]) in linked]
+    if linker is not None:  # only skills that credentials can be linked to count
+        rows = [r for r in rows if int(r[0]) in linker.skills_]
     weights = {}
     for sid, relation, meta in rows:
         m = json.loads(meta)
@@ -131,7 +132,7 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
     return _normalise(stats, "share"), f"only {size} postings and needs for {code}"
 
 
-def _linked_profile(conn: Any, linker: Any, occupation: Occupation,
+def _linked_profile(conn: Any, linker: SkillLinker, occupation: Occupation,
                     depth: int = 30) -> dict[int, float]:
     """Skill weights in [0, 1] from the occupation's own text (description and tasks),
     ranked by the linker: for a target whose taxonomy is not the one linked against."""

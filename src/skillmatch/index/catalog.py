@@ -23,7 +23,7 @@ from ..embeddings.base import Embedder
 from ..errors import ArtifactError
 from ..settings import Settings
 from ..storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
-from .faiss_index import FaissIndex, read_manifest
+from .faiss_index import FaissIndex, index_type_for, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +130,6 @@ def is_current(directory: Path, embedder: Embedder, info: TaxonomyInfo, settings
         manifest.get("model") == embedder.model_id
         and manifest.get("taxonomy", {}).get("imported_at") == info.imported_at
         and manifest.get("alt_labels") == settings.index_alt_labels
-        and manifest.get("index_type") == _expected_type(int(manifest.get("count", 0)), settings)
+        and manifest.get("index_type") == index_type_for(int(manifest.get("count", 0)),
+                                                         settings.exact_index_max)
     )
-
-
-def _expected_type(count: int, settings: Settings) -> str:
-    return "flat" if count <= settings.exact_index_max else "hnsw"

@@ -29,6 +29,11 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
 
+def index_type_for(count: int, exact_max: int) -> str:
+    """Exact (flat) up to ``exact_max`` vectors, HNSW above."""
+    return "flat" if count <= exact_max else "hnsw"
+
+
 class FaissIndex(VectorIndex):
     def __init__(
         self,
@@ -61,7 +66,7 @@ class FaissIndex(VectorIndex):
             raise InputError("duplicate ids given to the index build", field="ids")
         kind = self.index_type
         if kind == "auto":
-            kind = "flat" if len(ids) <= self.exact_max else "hnsw"
+            kind = index_type_for(len(ids), self.exact_max)
         self.index_type_ = kind
         self.faiss_ = self._new_faiss(kind)
         self.ids_ = np.empty(0, dtype=np.int64)

@@ -110,14 +110,17 @@ class SkillLinker:
             depth=self.candidates,
         )
 
-    def prepare(self, texts: Sequence[str]) -> Prepared:
-        """Segment and embed ``texts`` (every embedding :meth:`link_documents` needs)."""
+    def prepare(self, texts: Sequence[str], documents: bool = True) -> Prepared:
+        """Segment and embed ``texts``: every embedding :meth:`link_documents` needs, or
+        with ``documents=False`` only the segments (what :meth:`link` and :meth:`rank` need).
+        """
         segments = [
             segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
             for t in texts
         ]
         flat = [s.text for segs in segments for s in segs]
-        bare = [i for i, segs in enumerate(segments) if all(s.is_clause for s in segs)]
+        bare = [i for i, segs in enumerate(segments)
+                if documents and all(s.is_clause for s in segs)]
         wanted = flat + [texts[i] or " " for i in bare]
         vectors = (self.embedder_.embed(wanted) if wanted
                    else np.empty((0, self.embedder_.dimension), dtype=np.float32))
@@ -164,7 +167,7 @@ class SkillLinker:
         prepared: Prepared | None = None,
     ) -> list[LinkResult]:
         if prepared is None:
-            prepared = self.prepare(texts)
+            prepared = self.prepare(texts, documents=sink is not None)
         elif prepared.texts != list(texts):
             raise ValueError("prepared for other texts")
         segments, vectors = prepared.segments, prepared.vectors

@@ -48,15 +48,19 @@ class TrainConfig:
     max_tokens: int = 128
 
 
-def dev_rp5(model: Any, shared: Path, limit: int | None = None) -> dict[str, float]:
-    """SkillSkape dev, nearest ESCO preferred label by cosine (the plain method)."""
+def dev_set(shared: Path, limit: int | None = None) -> tuple[list[Any], list[tuple[str, set[str]]]]:
+    """ESCO's skills and the scored SkillSkape dev sentences (read once per run)."""
     from ..taxonomy import read_taxonomy
 
     skills = read_taxonomy("esco", shared / "esco-v1.1.1").skills
     rows = load_skillskape(shared / "skillskape" / "dev.csv")
     scored, _ = gold_codes(rows, {normalize(s.label): s.code for s in skills})
-    if limit is not None:
-        scored = scored[:limit]
+    return skills, scored[:limit] if limit is not None else scored
+
+
+def dev_rp5(model: Any, skills: list[Any], scored: list[tuple[str, set[str]]]
+            ) -> dict[str, float]:
+    """SkillSkape dev, nearest ESCO preferred label by cosine (the plain method)."""
     labels = model.encode([s.label for s in skills], batch_size=128, normalize_embeddings=True,
                           convert_to_numpy=True)
     queries = model.encode([s for s, _ in scored], batch_size=64, normalize_embeddings=True,
@@ -97,7 +101,8 @@ def train_model(
     model = SentenceTransformer(str(packaged_model_path()), device="cpu",
                                 local_files_only=True)
     model.max_seq_length = config.max_tokens
-    before = dev_rp5(model, shared, config.dev_limit)
+    dev_skills, dev = dev_set(shared, config.dev_limit)
+    before = dev_rp5(model, dev_skills, dev)
     plan = batches(pairs, config.batch_size)
     steps = int(len(plan) * config.epochs)
     if config.max_steps is not None:
@@ -127,7 +132,7 @@ def train_model(
         if progress:
             progress("train", step + 1, steps)
     model.eval()
-    after = dev_rp5(model, shared, config.dev_limit)
+    after = dev_rp5(model, dev_skills, dev)
     staging = models_dir / f".{name}.torch"
     shutil.rmtree(staging, ignore_errors=True)
     model.save(str(staging))
