@@ -23,6 +23,7 @@ from .errors import ArtifactError, InputError, NotFoundError
 from .index import catalog
 from .index.faiss_index import FaissIndex, read_manifest
 from .linking.linker import SkillLinker
+from .linking.ranker import RankerModel
 from .records import LinkResult
 from .settings import Settings
 from .storage.records_store import RecordStore
@@ -203,8 +204,23 @@ class SkillMatch:
                 lexical_bonus=s.link_lexical_bonus,
                 context_weight=s.link_context_weight,
                 support_weight=s.link_support_weight,
+                ranker=self.ranker,
             ).fit(self.taxonomies, self.embedder, self._skill_indexes())
         return self._linker
+
+    @property
+    def ranker(self) -> RankerModel | None:
+        """The calibrated ranker fitted for the active model, if any (and wanted)."""
+        s = self.settings
+        if s.link_ranker == "off" or s.embedder != "onnx":
+            return None
+        model = RankerModel.load(Path(s.models_dir) / s.model_name)
+        if model is not None and model.meta.get("model") != self.embedder.model_id:
+            log.warning("ranker in %s was fitted for %s, not %s: using raw scores "
+                        "(refit: skillmatch models fit-ranker)", s.model_name,
+                        model.meta.get("model"), self.embedder.model_id)
+            return None
+        return model
 
     @property
     def declared(self) -> DeclaredSkills:
@@ -645,6 +661,24 @@ class SkillMatch:
 
         return train_model(Path(self.settings.shared_data), Path(self.settings.models_dir),
                            name, config or TrainConfig(), progress)
+
+    def quantize_model(self, source: str, name: str, check: bool = True) -> dict[str, Any]:
+        """An int8 copy of the exported model ``source`` as ``name``, kept only if it ranks
+        SkillSkape dev within 0.5 RP@5 points of the original (``check``)."""
+        from .embeddings.onnx_backend import OnnxEmbedder
+        from .embeddings.quantize import quantize_model
+        from .evaluation.skillskape import esco_split, nearest_label
+
+        rank_check = None
+        if check:
+            skills, dev = esco_split(Path(self.settings.shared_data), "dev")
+
+            def rank_check(folder: Path) -> dict[str, float]:
+                embedder = OnnxEmbedder(folder, batch_size=self.settings.batch_size,
+                                        threads=self.settings.threads)
+                return nearest_label(embedder.embed, skills, dev)
+
+        return quantize_model(Path(self.settings.models_dir), source, name, rank_check)
 
     def provenance(self) -> dict[str, Any]:
         """The model and taxonomy versions behind results."""

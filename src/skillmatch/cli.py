@@ -480,24 +480,30 @@ def models() -> None:
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def models_build(ctx: click.Context, force: bool, fmt: str) -> None:
-    """Export the model to ONNX under models/ (once; query time needs no torch)."""
-    from .embeddings.export import export_onnx, verify_model
+    """Export the packaged base model to ONNX under models/ (once; query time needs no
+    torch), and check the active model's files against its manifest."""
+    from .embeddings.export import BASE_MODEL, export_onnx, verify_model
 
     settings: Settings = ctx.find_root().obj["settings"]
-    target = settings.models_dir / settings.model_name
+    rows = []
+    target = settings.models_dir / BASE_MODEL
     if target.exists() and not force:
-        data = verify_model(settings.models_dir, settings.model_name)
-        data["status"] = "present"
+        status = "present"
+        verify_model(settings.models_dir, BASE_MODEL)
     else:
-        export_onnx(settings.models_dir, settings.model_name)
-        data = verify_model(settings.models_dir, settings.model_name)
-        data["status"] = "built"
-    _emit(data, fmt, lambda d: [f"{settings.model_name}: {d['status']} at {target}"])
+        export_onnx(settings.models_dir, BASE_MODEL)
+        status = "built"
+    rows.append({"name": BASE_MODEL, "status": status, "path": str(target)})
+    if settings.model_name != BASE_MODEL and settings.embedder == "onnx":
+        verify_model(settings.models_dir, settings.model_name)
+        rows.append({"name": settings.model_name, "status": "verified (active)",
+                     "path": str(settings.models_dir / settings.model_name)})
+    _emit(rows, fmt, lambda rs: [f"{r['name']}: {r['status']} at {r['path']}" for r in rs])
 
 
 @models.command("train")
-@click.option("--name", default="skillmatch-minilm-v1", show_default=True,
-              help="Folder under models/ for the trained model.")
+@click.option("--name", default="skillmatch-minilm-v2-fp32", show_default=True,
+              help="Folder under models/ for the trained model (fp32 ONNX).")
 @click.option("--epochs", type=float, default=1.0, show_default=True)
 @click.option("--max-steps", type=click.IntRange(min=1), help="Stop after this many steps.")
 @click.option("--batch-size", type=click.IntRange(min=2), default=32, show_default=True)
@@ -507,17 +513,22 @@ def models_build(ctx: click.Context, force: bool, fmt: str) -> None:
               help="Use only the first N SkillSkape train sentences (quick runs).")
 @click.option("--dev-limit", type=click.IntRange(min=1),
               help="Validate on the first N SkillSkape dev sentences (quick runs).")
+@click.option("--mined-share", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Share of pairs whose hard negative is mined from the base model's "
+              "mistakes (the rest: an ESCO hierarchy sibling).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | None,
                  batch_size: int, learning_rate: float, seed: int,
-                 skillskape_limit: int | None, dev_limit: int | None, fmt: str) -> None:
+                 skillskape_limit: int | None, dev_limit: int | None, mined_share: float,
+                 fmt: str) -> None:
     """Fine-tune the model contrastively on SkillSkape train and ESCO's own texts."""
     from .training.train import TrainConfig
 
     config = TrainConfig(epochs=epochs, max_steps=max_steps, batch_size=batch_size,
                          learning_rate=learning_rate, seed=seed,
-                         skillskape_limit=skillskape_limit, dev_limit=dev_limit)
+                         skillskape_limit=skillskape_limit, dev_limit=dev_limit,
+                         mined_share=mined_share, keep_torch=True)
     data = _app(ctx).train_model(name, config, progress=Progress())
 
     def table(d: dict[str, Any]) -> Iterable[str]:
@@ -525,6 +536,59 @@ def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | 
         yield (f"{d['name']}: {t['steps']} steps on {t['pairs']:,} pairs in {t['seconds']} s; "
                f"SkillSkape dev RP@5 {f['base']['RP@5']:.4f} -> {f['trained']['RP@5']:.4f}")
         yield f"use it: SKILLMATCH_MODEL_NAME={d['name']} (then `skillmatch index build`)"
+
+    _emit(data, fmt, table)
+
+
+@models.command("quantize")
+@click.argument("source")
+@click.option("--name", required=True, help="Folder under models/ for the int8 copy.")
+@click.option("--no-check", is_flag=True,
+              help="Skip the SkillSkape dev ranking check (agreement is still checked).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def models_quantize(ctx: click.Context, source: str, name: str, no_check: bool,
+                    fmt: str) -> None:
+    """Write an int8 copy of an exported model, kept only if it ranks like the original."""
+    data = _app(ctx).quantize_model(source, name, check=not no_check)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        q = d["quantization"]
+        yield (f"{d['name']}: {q['from_bytes'] / 1e6:.1f} MB -> "
+               f"{d['files']['model.onnx']['bytes'] / 1e6:.1f} MB, "
+               f"mean cosine vs fp32 {q['mean_cosine_vs_fp32']:.4f}")
+        c = q["skillskape_dev_nearest_label"]
+        if c:
+            yield (f"SkillSkape dev RP@5: fp32 {c['fp32']['RP@5']:.4f}, "
+                   f"int8 {c['int8']['RP@5']:.4f}")
+
+    _emit(data, fmt, table)
+
+
+@models.command("fit-ranker")
+@click.option("--limit", type=click.IntRange(min=50),
+              help="Fit on the first N SkillSkape dev sentences only (quick runs).")
+@click.option("--chart", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the reliability chart (PNG) here.")
+@click.option("--dry-run", is_flag=True, help="Report the figures; write no ranker.json.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def models_fit_ranker(ctx: click.Context, limit: int | None, chart: Path | None,
+                      dry_run: bool, fmt: str) -> None:
+    """Fit the linker's calibrated score for the active model on SkillSkape dev."""
+    from .evaluation.ranker_fit import fit_linker_ranker
+
+    data = fit_linker_ranker(_app(ctx), limit=limit, chart=chart, save=not dry_run,
+                             progress=Progress())
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        yield f"{d['model']}: fitted on {d['fitted_on']} in {d['seconds']} s"
+        for who, m in d["dev"].items():
+            yield f"  {who:<22} RP@5 {m['RP@5']:.4f}  RP@10 {m['RP@10']:.4f}  MRR {m['MRR']:.4f}"
+        yield f"  expected calibration error {d['ece']:.4f} (raw score {d['ece_raw_score']:.4f})"
+        yield "  weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in d["weights"].items())
+        if d.get("path"):
+            yield f"  written to {d['path']}"
 
     _emit(data, fmt, table)
 
@@ -540,9 +604,21 @@ def models_list(ctx: click.Context, fmt: str) -> None:
     rows = list_models(settings.models_dir)
     for r in rows:
         r["active"] = r.get("name") == settings.model_name and settings.embedder == "onnx"
-    _emit(rows, fmt, lambda rs: [
-        f"{'*' if r['active'] else ' '} {r.get('name')}  dim {r.get('dimension')}" for r in rs
-    ] or ["no model built; run `skillmatch models build`"])
+
+    def table(rs: list[dict[str, Any]]) -> Iterable[str]:
+        if not rs:
+            yield "no model built; run `skillmatch models build`"
+            return
+        yield f"  {'name':<28} {'kind':<16} {'MB':>6}  SkillSkape dev RP@5"
+        for r in rs:
+            rp5 = f"{r['dev_rp5']:.4f}" if r.get("dev_rp5") is not None else "-"
+            yield (f"{'*' if r['active'] else ' '} {r['name']:<28} {r['kind']:<16} "
+                   f"{r['megabytes']:>6.1f}  {rp5}")
+        if not any(r["active"] for r in rs):
+            yield (f"active model {settings.model_name!r} is not installed "
+                   "(`skillmatch models build`)")
+
+    _emit(rows, fmt, table)
 
 
 # ---------------------------------------------------------------------- eval
@@ -557,33 +633,65 @@ def eval_() -> None:
 @click.option("--skillspan-limit", type=int, help="At most this many SkillSpan sentences.")
 @click.option("--skillskape-split", type=click.Choice(["test", "dev", "train"]),
               default="test", show_default=True)
+@click.option("--models", "names", default=None,
+              help="Comma-separated models to compare (default: the base model and the "
+              "active one). Each other than the active one gets a workspace under "
+              "<home>/models/<name>.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def eval_linking(
     ctx: click.Context, sample: int | None, seed: int, skillspan_limit: int | None,
-    skillskape_split: str, fmt: str
+    skillskape_split: str, names: str | None, fmt: str
 ) -> None:
-    """Skill linking against a plain nearest-label baseline, side by side."""
-    from .evaluation.linking import evaluate_linking, format_report
+    """Skill linking: plain nearest label and the full linker, per model, side by side."""
+    from .embeddings.export import BASE_MODEL
+    from .evaluation.linking import evaluate_models, format_models
 
-    report = evaluate_linking(
-        _app(ctx), sample=sample, seed=seed, skillspan_limit=skillspan_limit,
+    settings: Settings = ctx.find_root().obj["settings"]
+    models = ([n.strip() for n in names.split(",") if n.strip()] if names
+              else [BASE_MODEL, settings.model_name])
+    report = evaluate_models(
+        settings, models, sample=sample, seed=seed, skillspan_limit=skillspan_limit,
         skillskape_split=skillskape_split, progress=Progress()
     )
-    _emit(report, fmt, format_report)
+    _emit(report, fmt, format_models)
 
 
 @eval_.command("matching")
+@click.option("--dataset", type=click.Choice(["crosswalk", "etpl"]), default="crosswalk",
+              show_default=True,
+              help="crosswalk: CIP-SOC crosswalk, learned weights scored out of fold; "
+                   "etpl: Texas ETPL programs, the shipped weights applied unchanged.")
 @click.option("--crosswalk", type=click.Path(path_type=Path, dir_okay=False),
               help="A CIP 2020 to SOC 2018 crosswalk (default: the dev half in shared data).")
+@click.option("--etpl", "etpl_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A TWC ETPL xlsx (default: the 2024 list in shared data).")
+@click.option("--fit", is_flag=True,
+              help="Fit the weights on the whole crosswalk and write them (see --weights).")
+@click.option("--weights", type=click.Path(path_type=Path, dir_okay=False),
+              help="Weights JSON to read (etpl) or write (--fit); default: the package's.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
+@click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
-def eval_matching(ctx: click.Context, crosswalk: Path | None, fmt: str) -> None:
-    """Programs and occupations against the CIP-SOC crosswalk, baseline beside."""
-    from .evaluation.matching import evaluate_matching, format_matching
+def eval_matching(ctx: click.Context, dataset: str, crosswalk: Path | None,
+                  etpl_file: Path | None, fit: bool, weights: Path | None, folds: int,
+                  seed: int, fmt: str) -> None:
+    """Programs and occupations: baseline, fixed formula and learned weights side by side."""
+    from .evaluation import matching
 
-    report = evaluate_matching(_app(ctx), crosswalk, progress=Progress())
-    _emit(report, fmt, format_matching)
+    app = _app(ctx)
+    if fit:
+        _emit(matching.fit_matching(app, crosswalk, weights, seed=seed, progress=Progress()),
+              fmt, matching.format_fit)
+    elif dataset == "etpl":
+        from .evaluation.matching_etpl import evaluate_etpl, format_etpl
+
+        _emit(evaluate_etpl(app, etpl_file, weights, progress=Progress()), fmt, format_etpl)
+    else:
+        report = matching.evaluate_matching(app, crosswalk, folds=folds, seed=seed,
+                                            progress=Progress())
+        _emit(report, fmt, matching.format_matching)
 
 
 # ---------------------------------------------------------------------- demo

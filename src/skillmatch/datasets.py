@@ -3,7 +3,9 @@
 - :func:`cip_programs`: NCES CIP 2020 program definitions (``CIPCode2020.csv``) as
   credentials of type ``program``, one per six-digit code still in use;
 - :func:`nyc_postings`: NYC Jobs postings (the city's open-data export zip), one per
-  ``Job ID``, with their openings, date and agency.
+  ``Job ID``, with their openings, date and agency;
+- :func:`read_etpl`: the Texas Workforce Commission's Eligible Training Provider List
+  (programs with their CIP code and declared O*NET-SOC codes, normalised).
 
 Errors name the file and line, as every importer's do.
 """
@@ -14,6 +16,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog.models import Credential, Posting
@@ -99,3 +102,143 @@ def nyc_postings(path: str | Path, limit: int | None = None) -> list[Posting]:
         raise InputError(f"not the NYC Jobs export zip with nyc-jobs.csv ({exc})",
                          path=path) from exc
     return list(out.values())
+
+
+# ---------------------------------------------------------------- Texas ETPL
+ETPL_NAME = "Program Name"
+ETPL_CIP = "Instructional Program (CIP) Code"
+ETPL_DESCRIPTION = "Program Description"
+ETPL_CREDENTIAL = "Associted Credential Name"  # sic: the TWC file's spelling
+ETPL_ONET = tuple(f"Occupation Code (ONET {k})" for k in (1, 2, 3))
+ETPL_COLUMNS = ("Program ID", ETPL_NAME, ETPL_CIP, ETPL_DESCRIPTION, ETPL_CREDENTIAL, *ETPL_ONET)
+
+
+@dataclass(frozen=True)
+class EtplProgram:
+    """One row of the Texas ETPL: a program and the O*NET-SOC codes it declares."""
+
+    line: int  # the spreadsheet row (the header is row 1)
+    program_id: str
+    provider: str
+    name: str
+    credential: str
+    description: str
+    cip: str | None  # like 11.0101
+    onet_codes: tuple[str, ...]  # like 15-1122.00, as written (2010 or 2019 codes)
+
+    @property
+    def text(self) -> str:
+        """Program name, credential name and description, the text matched on."""
+        parts = [p.strip().rstrip(".") for p in (self.name, self.credential, self.description)]
+        seen: list[str] = []
+        for p in parts:
+            if p and p.lower() not in (s.lower() for s in seen):
+                seen.append(p)
+        return ". ".join(seen)
+
+
+def _digits(value: object) -> str | None:
+    """``15112200``, ``15112200.0``, ``'15112200'`` or ``'15112200.0'`` -> ``'15112200'``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and value >= 0 else None
+    m = re.fullmatch(r"(\d+)(?:\.0*)?", str(value).strip())
+    return m.group(1) if m else None
+
+
+def onet_code(value: object, *, path: str | Path, line: int, column: str) -> str | None:
+    """An ETPL O*NET-SOC cell as ``15-1122.00`` (None when empty); InputError names the cell."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{2}-\d{4})(\.\d{2})?", text)
+    if m:
+        return m.group(1) + (m.group(2) or ".00")
+    d = _digits(value)
+    if d is None or not 7 <= len(d) <= 8:
+        raise InputError(f"{text!r} is not an O*NET-SOC code (expected like 15112200 "
+                         "or 15-1122.00)", path=path, line=line, column=column)
+    d = d.zfill(8)
+    return f"{d[:2]}-{d[2:6]}.{d[6:]}"
+
+
+def cip_code(value: object, *, path: str | Path, line: int, column: str) -> str | None:
+    """An ETPL CIP cell (``110101.0``, ``'10605 '``) as ``11.0101``; None when empty."""
+    if value is None or str(value).strip() == "":
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,2}\.\d{4}", text):
+        return text.zfill(7)
+    d = _digits(value)
+    if d is None or not 5 <= len(d) <= 6:
+        raise InputError(f"{text!r} is not a CIP code (expected like 110101 or 11.0101)",
+                         path=path, line=line, column=column)
+    d = d.zfill(6)
+    return f"{d[:2]}.{d[2:]}"
+
+
+def _etpl_rows(path: Path) -> tuple[list[str], list[tuple[int, tuple[object, ...]]]]:
+    """Header and (row number, values) of the first sheet (xlsx) or of a csv."""
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            table = list(csv.reader(f))
+        if not table:
+            raise InputError("empty file (expected the TWC ETPL)", path=path)
+        return table[0], [(i, tuple(r)) for i, r in enumerate(table[1:], start=2)]
+    import openpyxl  # only this reader needs it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise InputError(f"not an xlsx workbook ({exc}) (expected the TWC ETPL)",
+                         path=path) from exc
+    try:
+        it = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(it, ())]
+        rows = [(i, tuple(r)) for i, r in enumerate(it, start=2)]
+    finally:
+        book.close()
+    return header, rows
+
+
+def read_etpl(path: str | Path) -> list[EtplProgram]:
+    """Programs of a Texas ETPL export (the 2024 xlsx, or a csv with the same columns).
+
+    Codes are normalised (``15112200.0`` -> ``15-1122.00``, ``110101.0`` -> ``11.0101``);
+    a cell that is neither empty nor a code raises InputError naming row and column.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file (expected the TWC ETPL xlsx)", path=path)
+    header, rows = _etpl_rows(path)
+    missing = [c for c in ETPL_COLUMNS if c not in header]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)} (expected the TWC ETPL "
+                         f"with {', '.join(ETPL_COLUMNS)})", path=path, line=1)
+    col = {name: header.index(name) for name in header if name}
+
+    def cell(row: tuple[object, ...], name: str) -> object:
+        i = col.get(name)
+        return row[i] if i is not None and i < len(row) else None
+
+    def text(row: tuple[object, ...], name: str) -> str:
+        v = cell(row, name)
+        return "" if v is None else str(v).strip()
+
+    out: list[EtplProgram] = []
+    for line, row in rows:
+        if not any(v not in (None, "") for v in row):
+            continue
+        codes = [onet_code(cell(row, c), path=path, line=line, column=c) for c in ETPL_ONET]
+        out.append(EtplProgram(
+            line=line, program_id=text(row, "Program ID"), provider=text(row, "ProviderName"),
+            name=text(row, ETPL_NAME), credential=text(row, ETPL_CREDENTIAL),
+            description=text(row, ETPL_DESCRIPTION),
+            cip=cip_code(cell(row, ETPL_CIP), path=path, line=line, column=ETPL_CIP),
+            onet_codes=tuple(dict.fromkeys(c for c in codes if c))))
+    if not out:
+        raise InputError("no programs (expected the TWC ETPL)", path=path)
+    return out

@@ -100,9 +100,10 @@ class LinkedSkill:
     evidence: Evidence
     sources: tuple[str, ...] = ()  # which signals fired: "dense", "exact", "alias"
     row_id: int = 0  # the skill's database row id (internal; not in to_dict)
+    similarity: float | None = None  # the raw linker score when ``score`` is calibrated
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "label": self.label,
             "taxonomy": self.taxonomy,
@@ -113,6 +114,9 @@ class LinkedSkill:
                 "text": self.evidence.text,
             },
         }
+        if self.similarity is not None:
+            out["similarity"] = round(float(self.similarity), 4)
+        return out
 
 
 @dataclass

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
         default=0.15, ge=0.0, le=1.0,
         description="Added per unit of a skill's second-best sentence score in a document.",
     )
+    link_ranker: Literal["auto", "off"] = Field(
+        default="auto",
+        description="'auto': score links with the calibrated ranker fitted for the model "
+        "(models/<model>/ranker.json) when there is one; 'off': the raw linker score.",
+    )
     # --- demand -----------------------------------------------------------
     demand_half_life_days: float = Field(
         default=365.0, gt=0, description="A record this many days old counts half."

@@ -67,3 +67,33 @@ def test_taxonomy_without_index_is_skipped_unless_named(app, settings) -> None:
     named = SkillMatch(settings.model_copy(update={"taxonomies": ["second"]}))
     with pytest.raises(ArtifactError, match="skillmatch index build"):
         named.link(["administer CPR"])
+
+
+def test_candidate_table_and_a_fitted_ranker(app) -> None:
+    """Features for every candidate; a ranker turns scores into probabilities and keeps
+    the raw score as similarity."""
+    import numpy as np
+
+    from skillmatch.linking.linker import SkillLinker
+    from skillmatch.linking.ranker import FEATURES, fit_ranker
+
+    texts = ["take vital signs and administer CPR", "MIG welding in the maker lab",
+             "lesson planning with colleagues", "Microsoft Excel pivot tables"]
+    gold = [{"s:vitals", "s:cpr"}, {"s:weld"}, {"s:lesson", "s:teamwork"}, {"s:excel"}]
+    table = app.linker.candidate_table(texts)
+    assert len(table) == len(texts)
+    for codes, x in table:
+        assert x.shape == (len(codes), len(FEATURES)) and len(set(codes)) == len(codes)
+        assert np.isfinite(x).all()
+    x = np.concatenate([f for _, f in table])
+    y = np.concatenate([[c in g for c in codes] for (codes, _), g in zip(table, gold)])
+    groups = np.concatenate([[i] * len(c) for i, (c, _) in enumerate(table)])
+    model, _ = fit_ranker(x, y.astype(float), groups, folds=2)
+    linker = SkillLinker(threshold=0.0, ranker=model).fit(
+        app.taxonomies, app.embedder, app.linker.indexes_)
+    [result] = linker.rank(["take vital signs and administer CPR"], 3)
+    assert all(0.0 <= s.score <= 1.0 and s.similarity is not None for s in result.skills)
+    assert {s.id for s in result.skills[:2]} == {"s:vitals", "s:cpr"}
+    assert "similarity" in result.skills[0].to_dict()
+    [plain] = app.linker.rank(["take vital signs and administer CPR"], 3)
+    assert all(s.similarity is None for s in plain.skills)

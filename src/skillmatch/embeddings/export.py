@@ -27,6 +27,7 @@ from .st_backend import SentenceTransformerEmbedder, packaged_model_path
 log = logging.getLogger(__name__)
 
 OPSET = 17
+BASE_MODEL = "all-MiniLM-L6-v2"  # the packaged model, exported by `skillmatch models build`
 MIN_AGREEMENT = 0.9999
 CHECK_SENTENCES = [
     "Provide patient care and take vital signs.",
@@ -60,7 +61,7 @@ def _version(package: str) -> str:
         return "absent"
 
 
-def export_onnx(models_dir: Path, model_name: str = "all-MiniLM-L6-v2", *,
+def export_onnx(models_dir: Path, model_name: str = BASE_MODEL, *,
                 source: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
     """Export a sentence-transformers model folder (default: the packaged one) into
     ``models_dir/model_name``; return that folder. ``extra`` goes into the manifest."""
@@ -170,10 +171,18 @@ def verify_model(models_dir: Path, model_name: str) -> dict[str, Any]:
 
 
 def list_models(models_dir: Path) -> list[dict[str, Any]]:
+    """Every exported model under ``models_dir``: name, kind, size and dev figure."""
     out = []
-    for folder in sorted(Path(models_dir).glob("*/manifest.json")):
-        data = json.loads(folder.read_text())
-        out.append({"name": data.get("name"), "dimension": data.get("dimension"),
-                    "format": data.get("format"), "path": str(folder.parent),
+    for path in sorted(Path(models_dir).glob("*/manifest.json")):
+        data = json.loads(path.read_text())
+        quant = data.get("quantization")
+        kind = ("base" if "package" in data.get("source", {}) else "fine-tuned")
+        kind += ", int8" if quant else ", fp32"
+        figures = data.get("figures", {}).get("skillskape_dev_nearest_label", {})
+        dev = (quant or {}).get("skillskape_dev_nearest_label", {}).get("int8") or \
+            figures.get("trained") or {}
+        out.append({"name": data.get("name"), "kind": kind, "dimension": data.get("dimension"),
+                    "megabytes": round(data["files"]["model.onnx"]["bytes"] / 1e6, 1),
+                    "dev_rp5": dev.get("RP@5"), "path": str(path.parent),
                     "verification": data.get("verification", {})})
     return out

@@ -15,7 +15,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from ..app import ProgressFn, SkillMatch
 from ..errors import InputError, NotFoundError
 from ..index.faiss_index import FaissIndex
 from ..linking.linker import SkillLinker
+from ..settings import Settings
 from ..text import normalize
 from . import metrics, skillskape
 from .baseline import NearestLabelBaseline
@@ -48,7 +49,8 @@ def ensure_esco(app: SkillMatch, progress: ProgressFn | None = None) -> None:
     app.build_indexes(["esco"], progress=progress)
 
 
-def esco_linker(app: SkillMatch) -> SkillLinker:
+def esco_linker(app: SkillMatch, ranker: bool = True) -> SkillLinker:
+    """The linker over ESCO alone, with the app's settings (and its ranker, if any)."""
     s = app.settings
     index, _ = FaissIndex.load(app.workspace.index_dir("skills-esco"))
     return SkillLinker(
@@ -59,6 +61,7 @@ def esco_linker(app: SkillMatch) -> SkillLinker:
         lexical_bonus=s.link_lexical_bonus,
         context_weight=s.link_context_weight,
         support_weight=s.link_support_weight,
+        ranker=app.ranker if ranker else None,
     ).fit(app.taxonomies, app.embedder, {"esco": index})
 
 
@@ -234,6 +237,65 @@ def _join(tokens: list[str]) -> tuple[str, list[tuple[int, int]]]:
 def _to_tokens(start: int, end: int, offsets: list[tuple[int, int]]) -> metrics.Span:
     inside = [i for i, (s, e) in enumerate(offsets) if s < end and e > start]
     return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
+def evaluate_models(settings: Settings, models: Sequence[str], **kwargs: Any
+                    ) -> dict[str, Any]:
+    """:func:`evaluate_linking` once per model, for a side-by-side table. The active
+    model uses the workspace; any other gets its own under ``<home>/models/<name>``
+    (an index is built for one model)."""
+    runs = []
+    for name in dict.fromkeys(models):
+        home = (settings.home if name == settings.model_name
+                else Path(settings.home) / "models" / name)
+        app = SkillMatch(settings.model_copy(update={"model_name": name, "home": home}))
+        try:
+            report = evaluate_linking(app, **kwargs)
+            report["name"] = name
+            report["ranker"] = app.ranker is not None
+            runs.append(report)
+        finally:
+            app.close()
+    return {"models": runs}
+
+
+def format_models(r: dict[str, Any]) -> Iterable[str]:
+    runs = r["models"]
+    rows: list[tuple[str, dict[str, Any], str]] = []
+    for run in runs:
+        rows.append((f"plain {run['name']}", run, "baseline"))
+        rows.append((f"linker{'+ranker' if run['ranker'] else ''} {run['name']}", run, "linker"))
+    width = max(len(name) for name, _, _ in rows) + 1
+    first = runs[0]
+    k = first["skillskape"]
+    yield (f"SkillSkape {k['split']}: ESCO skills ranked per sentence ({k['scored']} of "
+           f"{k['sentences']} sentences scored; {k['unknown_labels']} of {k['gold_labels']} "
+           f"gold labels are not ESCO v1.1.1 preferred labels)")
+    yield f"  {'':<{width}} {'RP@5':>7} {'RP@10':>7} {'MRR':>7} {'seconds':>8}"
+    for name, run, who in rows:
+        m = run["skillskape"][who]
+        yield (f"  {name:<{width}} {m['RP@5']:>7.4f} {m['RP@10']:>7.4f} {m['MRR']:>7.4f}"
+               f" {m['seconds']:>8}")
+    yield ""
+    o = first["occupations"]
+    yield f"ESCO occupation description -> essential skills ({o['occupations']} occupations)"
+    yield f"  {'':<{width}} {'MAP':>8} {'R-prec':>8} {'recall@20':>10} {'seconds':>8}"
+    for name, run, who in rows:
+        m = run["occupations"][who]
+        yield (f"  {name:<{width}} {m['MAP']:>8.4f} {m['R-precision']:>8.4f} "
+               f"{m['recall@20']:>10.4f} {m['seconds']:>8}")
+    yield ""
+    s = first["skillspan"]
+    yield (f"SkillSpan test: evidence spans vs gold spans ({s['sentences']} sentences, "
+           f"{s['gold_spans']} gold spans); threshold {first['threshold']}")
+    yield f"  {'':<{width}} {'loose F1':>9} {'strict F1':>9} {'spans':>7}"
+    for name, run, who in rows:
+        m = run["skillspan"][who]
+        yield (f"  {name:<{width}} {m['loose']['f1']:>9.4f} {m['strict']['f1']:>9.4f} "
+               f"{m['strict']['predicted']:>7}")
+    yield ""
+    for run in runs:
+        yield f"{run['name']}: {run['model']}, taxonomy {run['taxonomy']}"
 
 
 def format_report(r: dict[str, Any]) -> Iterable[str]:

@@ -11,16 +11,20 @@ characters of the O*NET-SOC code). Two directions:
   for each program; recall@10 and MRR.
 
 Baseline: cosine between the occupation's O*NET description and the program
-definition. skillmatch: ``0.5 * text + 0.5 * skills`` where *text* compares the
-program with the occupation's title, description and task statements (mean of
-sentence vectors, as the import pipeline indexes documents) and *skills* is the
-cosine between specificity-weighted skill profiles linked from both texts (ESCO).
+definition. Fixed formula (before issue 8): ``0.5 * text + 0.5 * skills``. Learned:
+a logistic regression per direction over the signals of :mod:`skillmatch.matching`,
+scored out of fold (k folds over programs, seeded: no program is in both the fit and
+the folds it is scored in; the family prior is counted from the fit's programs only),
+with each feature dropped in turn as ablations. ``--fit`` fits on every program of the
+file and writes the weights JSON the product and the ETPL evaluation use.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -30,13 +34,26 @@ import numpy as np
 from ..app import ProgressFn, SkillMatch
 from ..datasets import read_cip
 from ..errors import InputError, NotFoundError
+from ..matching.features import Programs, load_occupations, text_features
+from ..matching.prior import FamilyPrior
+from ..matching.weights import (
+    DEFAULT_FEATURES,
+    DIRECTIONS,
+    WEIGHTS_FILE,
+    MatchingWeights,
+    fit_model,
+)
 from ..taxonomy.sources import decode, parse_table
 from . import metrics
 from .linking import ensure_esco, esco_linker
 
-TEXT_WEIGHT = 0.5
-PROFILE_DEPTH = 30  # skills linked per text for the profiles
+log = logging.getLogger(__name__)
+
+TEXT_WEIGHT = 0.5  # the fixed formula before issue 8, kept as a reference row
+FOLDS = 5
+SEED = 13
 CROSSWALK_COLUMNS = ("CIP2020Code", "SOC2018Code")
+SINGLE = ("text", "skills", "title", "lexical")
 
 
 def read_crosswalk(path: Path) -> dict[str, set[str]]:
@@ -69,124 +86,136 @@ def ndcg_at(ranked: list[str], relevant: set[str], k: int) -> float:
     return dcg / ideal if ideal else 0.0
 
 
-def evaluate_matching(app: SkillMatch, crosswalk: Path | None = None,
-                      progress: ProgressFn | None = None) -> dict[str, Any]:
+def ensure_onet(app: SkillMatch) -> None:
+    try:
+        app.taxonomies.get("onet")
+    except NotFoundError:
+        app.import_taxonomy("onet", Path(app.settings.shared_data) / "onet-29.2-text")
+
+
+def crosswalk_features(app: SkillMatch, crosswalk: Path | None = None,
+                       progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Programs, occupations, gold pairs and text signals of a crosswalk file."""
     shared = Path(app.settings.shared_data)
     crosswalk = crosswalk or shared / "nces-cip2020" / "CIP2020_SOC2018_Crosswalk_dev-half.csv"
     if not crosswalk.exists():
         raise InputError("crosswalk file not found (expected CIP2020Code,SOC2018Code columns)",
                          path=crosswalk)
     gold = read_crosswalk(crosswalk)
-    programs = read_cip(shared / "nces-cip2020" / "CIPCode2020.csv")
-    cips = sorted(c for c in gold if c in programs)
-    try:
-        app.taxonomies.get("onet")
-    except NotFoundError:
-        app.import_taxonomy("onet", shared / "onet-29.2-text")
+    cip = read_cip(shared / "nces-cip2020" / "CIPCode2020.csv")
+    cips = sorted(c for c in gold if c in cip)
+    ensure_onet(app)
     ensure_esco(app, progress)
-    occ = _occupations(app)
-    socs = sorted({s for c in cips for s in gold[c]} & set(occ))
-    embed = app.embedder.embed
-    prog_texts = [f"{programs[c][0]}. {programs[c][1]}" for c in cips]
-    # baseline: one vector per text, description against definition
-    base_p = embed([programs[c][1] for c in cips])
-    base_o = _by_soc(occ, embed([o["description"] for o in occ_rows(occ)]))
-    # skillmatch: documents as the pipeline sees them, and skill profiles
-    linker = esco_linker(app)
-    _, ours_p = linker.link_documents(prog_texts)
-    occ_docs = [o["document"] for o in occ_rows(occ)]
-    _, doc_vecs = linker.link_documents(occ_docs)
-    ours_o = _by_soc(occ, doc_vecs)
-    prof_p = _profiles(linker, prog_texts, progress, "profiles (programs)")
-    prof_o_rows = _profiles(linker, occ_docs, progress, "profiles (occupations)")
-    prof_o = _by_soc(occ, prof_o_rows, normalise=True)
-    prof_p, prof_o = _idf(prof_p, prof_o)
-    soc_list = sorted(ours_o)
-    base_sim = base_p @ np.stack([base_o[s] for s in soc_list]).T
-    text_sim = ours_p @ np.stack([ours_o[s] for s in soc_list]).T
-    skill_sim = prof_p @ np.stack([prof_o[s] for s in soc_list]).T
-    ours_sim = TEXT_WEIGHT * text_sim + (1 - TEXT_WEIGHT) * skill_sim
+    occ = load_occupations(app)
+    programs = Programs(ids=cips, titles=[cip[c][0] for c in cips],
+                        texts=[f"{cip[c][0]}. {cip[c][1]}" for c in cips],
+                        baseline_texts=[cip[c][1] for c in cips], cips=list(cips))
+    feats = text_features(app, esco_linker(app), programs, occ, progress)
+    col = {s: i for i, s in enumerate(occ.socs)}
+    labels = np.zeros((len(cips), len(occ.socs)), dtype=np.int8)
+    for i, c in enumerate(cips):
+        for s in gold[c]:
+            if s in col:
+                labels[i, col[s]] = 1
+    return {"crosswalk": crosswalk, "gold": {c: gold[c] for c in cips}, "cips": cips,
+            "occupations": occ, "features": feats, "labels": labels}
+
+
+def with_prior(feats: dict[str, np.ndarray], prior: FamilyPrior, cips: list[str],
+               socs: list[str], rows: np.ndarray, leave_out: dict[str, set[str]] | None
+               ) -> dict[str, np.ndarray]:
+    """``feats`` restricted to ``rows`` plus the prior's signals for those programs."""
+    out = {k: v[rows] for k, v in feats.items()}
+    out.update(prior.features([cips[i] for i in rows], socs, leave_out=leave_out))
+    return out
+
+
+def out_of_fold(data: dict[str, Any], features: list[str], folds: int = FOLDS,
+                seed: int = SEED) -> np.ndarray:
+    """Scores of every pair, each program scored by a model fitted without it."""
+    cips, gold = data["cips"], data["gold"]
+    socs = data["occupations"].socs
+    perm = np.random.default_rng(seed).permutation(len(cips))
+    out = np.zeros(data["labels"].shape)
+    for part in np.array_split(perm, folds):
+        test = np.sort(part)
+        train = np.setdiff1d(np.arange(len(cips)), test)
+        fit_gold = {cips[i]: gold[cips[i]] for i in train}
+        prior = FamilyPrior.fit(fit_gold)
+        fit_feats = with_prior(data["features"], prior, cips, socs, train, fit_gold)
+        scorer = fit_model(fit_feats, data["labels"][train], np.arange(len(train)), features,
+                           seed=seed)
+        out[test] = scorer.score(with_prior(data["features"], prior, cips, socs, test, None))
+    return out
+
+
+def _both(sim: np.ndarray, data: dict[str, Any]) -> dict[str, dict[str, float]]:
+    cips, gold, socs = data["cips"], data["gold"], data["occupations"].socs
+    queries = sorted({s for c in cips for s in gold[c]} & set(socs))
+    return {"occupation_to_programs": _occ_to_prog(sim, cips, socs, queries, gold),
+            "program_to_occupations": _prog_to_occ(sim, cips, socs, gold)}
+
+
+def evaluate_matching(app: SkillMatch, crosswalk: Path | None = None, folds: int = FOLDS,
+                      seed: int = SEED, progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Baseline, fixed formula, single signals, learned (out of fold) and ablations."""
+    start = time.time()
+    data = crosswalk_features(app, crosswalk, progress)
+    f = data["features"]
+    rows: dict[str, dict[str, dict[str, float]]] = {d: {} for d in DIRECTIONS}
+
+    def add(name: str, sim: np.ndarray, only: str | None = None) -> None:
+        for d, m in _both(sim, data).items():
+            if only in (None, d):
+                rows[d][name] = m
+
+    add("baseline", f["description"])
+    add("fixed 0.5/0.5", TEXT_WEIGHT * f["text"] + (1 - TEXT_WEIGHT) * f["skills"])
+    for name in SINGLE:
+        add(f"{name} only", f[name])
+    for d in DIRECTIONS:
+        feats = DEFAULT_FEATURES[d]
+        log.info("cross-validating %s (%d folds, %d features)", d, folds, len(feats))
+        add("learned", out_of_fold(data, feats, folds, seed), d)
+        for drop in feats:
+            add(f"- {drop}", out_of_fold(data, [x for x in feats if x != drop], folds, seed), d)
+    other = DEFAULT_FEATURES["program_to_occupations"]
+    add("+ prior_soc", out_of_fold(data, other, folds, seed), "occupation_to_programs")
     return {
-        "crosswalk": str(crosswalk), "programs": len(cips), "occupations": len(socs),
-        "pairs": sum(len(gold[c]) for c in cips), "model": app.embedder.model_id,
-        "formula": f"{TEXT_WEIGHT} * text + {1 - TEXT_WEIGHT:g} * skill profile",
-        "occupation_to_programs": {
-            "baseline": _occ_to_prog(base_sim, cips, soc_list, socs, gold),
-            "skillmatch": _occ_to_prog(ours_sim, cips, soc_list, socs, gold),
-            "text only": _occ_to_prog(text_sim, cips, soc_list, socs, gold),
-            "skills only": _occ_to_prog(skill_sim, cips, soc_list, socs, gold),
-        },
-        "program_to_occupations": {
-            "baseline": _prog_to_occ(base_sim, cips, soc_list, gold),
-            "skillmatch": _prog_to_occ(ours_sim, cips, soc_list, gold),
-            "text only": _prog_to_occ(text_sim, cips, soc_list, gold),
-            "skills only": _prog_to_occ(skill_sim, cips, soc_list, gold),
-        },
+        "crosswalk": str(data["crosswalk"]), "programs": len(data["cips"]),
+        "occupations": int((data["labels"].sum(axis=0) > 0).sum()),
+        "candidates": len(data["occupations"].socs),
+        "pairs": int(data["labels"].sum()), "model": app.embedder.model_id,
+        "folds": folds, "seed": seed,
+        "features": {d: DEFAULT_FEATURES[d] for d in DIRECTIONS},
+        "seconds": round(time.time() - start, 1), **rows,
     }
 
 
-def occ_rows(occ: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    return [o for soc in sorted(occ) for o in occ[soc]]
-
-
-def _occupations(app: SkillMatch) -> dict[str, list[dict[str, Any]]]:
-    """SOC 2018 code -> its O*NET occupations, with the document text used to match."""
-    tasks: dict[int, list[str]] = defaultdict(list)
-    for oid, text in app.conn.execute(
-        "SELECT t.occupation_id, t.text FROM occupation_tasks t JOIN occupations o"
-        " ON o.id=t.occupation_id JOIN taxonomies x ON x.id=o.taxonomy_id"
-        " WHERE x.name='onet' ORDER BY t.id"):
-        tasks[oid].append(text)
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in app.taxonomies.occupations("onet"):
-        doc = f"{row['label']}. {row['description']} " + " ".join(tasks[row["id"]][:8])
-        out[row["code"][:7]].append({"code": row["code"], "label": row["label"],
-                                     "description": row["description"], "document": doc})
-    return dict(out)
-
-
-def _by_soc(occ: dict[str, list[dict[str, Any]]], vectors: np.ndarray,
-            normalise: bool = True) -> dict[str, np.ndarray]:
-    out = {}
-    i = 0
-    for soc in sorted(occ):
-        n = len(occ[soc])
-        v = vectors[i : i + n].mean(axis=0)
-        i += n
-        norm = float(np.linalg.norm(v))
-        out[soc] = v / norm if normalise and norm else v
-    return out
-
-
-def _profiles(linker: Any, texts: list[str], progress: ProgressFn | None,
-              stage: str) -> np.ndarray:
-    """Texts x skills matrix of linked-skill scores (the top skills of each text)."""
-    width = max(linker.skills_) + 1
-    out = np.zeros((len(texts), width), dtype=np.float32)
-    step = 200
-    for start in range(0, len(texts), step):
-        for j, r in enumerate(linker.rank(texts[start : start + step], PROFILE_DEPTH),
-                              start=start):
-            for s in r.skills:
-                out[j, s.row_id] = max(s.score, 0.0)
-        if progress:
-            progress(stage, min(start + step, len(texts)), len(texts))
-    return out
-
-
-def _idf(programs: np.ndarray, occupations: dict[str, np.ndarray]
-         ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Weight skills by inverse document frequency over both sides, then unit-normalise."""
-    occ = np.stack(list(occupations.values()))
-    df = (programs > 0).sum(axis=0) + (occ > 0).sum(axis=0)
-    idf = np.log((len(programs) + len(occ) + 1) / (df + 1)).astype(np.float32)
-
-    def unit(m: np.ndarray) -> np.ndarray:
-        m = m * idf
-        return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
-
-    o = unit(occ)
-    return unit(programs), dict(zip(occupations, o))
+def fit_matching(app: SkillMatch, crosswalk: Path | None = None, output: Path | None = None,
+                 seed: int = SEED, progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Fit both directions on every program of the crosswalk; write the weights JSON."""
+    start = time.time()
+    data = crosswalk_features(app, crosswalk, progress)
+    cips, gold, socs = data["cips"], data["gold"], data["occupations"].socs
+    prior = FamilyPrior.fit(gold)
+    everything = np.arange(len(cips))
+    feats = with_prior(data["features"], prior, cips, socs, everything, gold)
+    scorers = {d: fit_model(feats, data["labels"], everything, DEFAULT_FEATURES[d], seed=seed)
+               for d in DIRECTIONS}
+    weights = MatchingWeights(scorers=scorers, prior=prior, meta={
+        "fitted_on": Path(data["crosswalk"]).name, "programs": len(cips),
+        "candidate_occupations": len(socs), "positive_pairs": int(data["labels"].sum()),
+        "embedding_model": app.embedder.model_id, "seed": seed,
+        "model": "sklearn LogisticRegression(C=1, class_weight='balanced') on standardised "
+                 "features, every program x every SOC occupation",
+        "command": "skillmatch eval matching --fit"})
+    path = weights.save(output or WEIGHTS_FILE)
+    return {"path": str(path), "programs": len(cips), "candidates": len(socs),
+            "model": app.embedder.model_id, "seed": seed,
+            "weights": {d: s.weights_table() for d, s in scorers.items()},
+            "intercepts": {d: round(s.intercept, 4) for d, s in scorers.items()},
+            "seconds": round(time.time() - start, 1)}
 
 
 def _occ_to_prog(sim: np.ndarray, cips: list[str], soc_list: list[str], socs: list[str],
@@ -205,24 +234,43 @@ def _occ_to_prog(sim: np.ndarray, cips: list[str], soc_list: list[str], socs: li
 
 def _prog_to_occ(sim: np.ndarray, cips: list[str], soc_list: list[str],
                  gold: dict[str, set[str]]) -> dict[str, float]:
+    return program_to_occupations(sim, soc_list, [gold[c] for c in cips])
+
+
+def program_to_occupations(sim: np.ndarray, soc_list: list[str], relevant: list[set[str]]
+                           ) -> dict[str, float]:
+    """recall@10 and MRR of each row's ranking of ``soc_list`` (rows without gold skipped)."""
+    known = set(soc_list)
     rec, mrr = [], []
-    for i, cip in enumerate(cips):
-        relevant = gold[cip] & set(soc_list)
-        if not relevant:
+    for i, rel in enumerate(relevant):
+        rel = rel & known
+        if not rel:
             continue
-        ranked = [soc_list[j] for j in np.argsort(-sim[i])[:100]]
-        rec.append(metrics.recall_at(ranked, relevant, 10))
-        mrr.append(metrics.reciprocal_rank(ranked, relevant))
+        ranked = [soc_list[j] for j in np.argsort(-sim[i], kind="stable")[:100]]
+        rec.append(metrics.recall_at(ranked, rel, 10))
+        mrr.append(metrics.reciprocal_rank(ranked, rel))
     return {"recall@10": float(np.mean(rec)), "MRR": float(np.mean(mrr)), "queries": len(rec)}
 
 
 def format_matching(r: dict[str, Any]) -> list[str]:
-    lines = [f"{r['programs']} programs, {r['occupations']} SOC occupations, {r['pairs']} pairs "
-             f"({Path(r['crosswalk']).name}); model {r['model']}; skillmatch = {r['formula']}",
-             "", "occupation -> programs", f"  {'':<12} {'recall@10':>9} {'MRR':>7} {'nDCG@10':>8}"]
+    lines = [f"{r['programs']} programs, {r['occupations']} SOC occupations in the file "
+             f"({r['candidates']} ranked), {r['pairs']} pairs ({Path(r['crosswalk']).name}); "
+             f"model {r['model']}; learned = {r['folds']}-fold out-of-fold over programs, "
+             f"seed {r['seed']}; {r['seconds']} s", "",
+             "occupation -> programs",
+             f"  {'':<16} {'recall@10':>9} {'MRR':>7} {'nDCG@10':>8}"]
     for who, m in r["occupation_to_programs"].items():
-        lines.append(f"  {who:<12} {m['recall@10']:>9.4f} {m['MRR']:>7.4f} {m['nDCG@10']:>8.4f}")
-    lines += ["", "program -> occupations", f"  {'':<12} {'recall@10':>9} {'MRR':>7}"]
+        lines.append(f"  {who:<16} {m['recall@10']:>9.4f} {m['MRR']:>7.4f} {m['nDCG@10']:>8.4f}")
+    lines += ["", "program -> occupations", f"  {'':<16} {'recall@10':>9} {'MRR':>7}"]
     for who, m in r["program_to_occupations"].items():
-        lines.append(f"  {who:<12} {m['recall@10']:>9.4f} {m['MRR']:>7.4f}")
+        lines.append(f"  {who:<16} {m['recall@10']:>9.4f} {m['MRR']:>7.4f}")
+    return lines
+
+
+def format_fit(r: dict[str, Any]) -> list[str]:
+    lines = [f"wrote {r['path']} ({r['programs']} programs x {r['candidates']} occupations, "
+             f"model {r['model']}, seed {r['seed']}, {r['seconds']} s)"]
+    for d, w in r["weights"].items():
+        lines.append(f"  {d}: intercept {r['intercepts'][d]}, "
+                     + ", ".join(f"{k} {v:+.3f}" for k, v in w.items()))
     return lines

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +84,29 @@ def score(ranked: list[list[str]], gold: list[set[str]]) -> dict[str, float]:
         "RP@10": float(np.mean([rp_at(r, g, 10) for r, g in zip(ranked, gold)])),
         "MRR": float(np.mean([reciprocal_rank(r, g) for r, g in zip(ranked, gold)])),
     }
+
+
+def esco_split(shared: Path, split: str = "dev", limit: int | None = None
+               ) -> tuple[list[Any], list[tuple[str, set[str]]]]:
+    """ESCO v1.1.1's skills and a SkillSkape split's scored sentences (gold skill codes)."""
+    from ..taxonomy import read_taxonomy
+
+    skills = read_taxonomy("esco", shared / "esco-v1.1.1").skills
+    rows = load_skillskape(shared / "skillskape" / f"{split}.csv")
+    scored, _ = gold_codes(rows, {normalize(s.label): s.code for s in skills})
+    return skills, scored[:limit] if limit is not None else scored
+
+
+def nearest_label(embed: Callable[[list[str]], np.ndarray], skills: Sequence[Any],
+                  scored: list[tuple[str, set[str]]]) -> dict[str, float]:
+    """The plain method: rank ESCO preferred labels by cosine to each sentence.
+    ``embed`` returns unit vectors."""
+    labels = embed([s.label for s in skills])
+    queries = embed([s for s, _ in scored])
+    ranked: list[list[str]] = []
+    for start in range(0, len(queries), 1024):
+        sims = queries[start : start + 1024] @ labels.T
+        top = np.argpartition(-sims, 10, axis=1)[:, :10]
+        for row, idx in enumerate(top):
+            ranked.append([skills[j].code for j in idx[np.argsort(-sims[row, idx])]])
+    return {k: round(v, 4) for k, v in score(ranked, [g for _, g in scored]).items()}

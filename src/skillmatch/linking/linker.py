@@ -12,6 +12,12 @@ its sentence's context: ``(1 - w) * cos(clause) + w * cos(sentence)`` with
 the skill was not retrieved for the sentence). ``lexical_bonus`` is added when
 one of the skill's labels occurs in the segment (half for hidden labels),
 capped at 1. A skill's score in a text is its best segment score.
+
+With a fitted :class:`~.ranker.RankerModel` (``ranker=``), that score becomes one
+feature among many (label and description cosines, BM25 over labels, reuse level,
+hierarchy siblings, support across sentences) and the skill's score is the ranker's
+calibrated probability; the raw score stays on the result as ``similarity``. Skills of
+a taxonomy the ranker was not fitted for keep their raw score.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
 from ..storage.taxonomy_store import SkillRow, TaxonomyStore
+from .bm25 import LabelBM25
 from .lexicon import LexicalHit, Lexicon
+from .ranker import REUSE, RankerModel, feature_rows
 from .segment import Segment, segment
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,8 @@ class _Best:
     end: int
     sources: set[str] = field(default_factory=set)
     sentences: dict[int, float] = field(default_factory=dict)  # best score per sentence
+    dense: float = -1.0  # best segment score before lexical bonus and support
+    raw: float | None = None  # the linker's own score, once the ranker has replaced it
 
 
 @dataclass
@@ -73,6 +83,7 @@ class SkillLinker:
         support_weight: float = 0.15,
         clauses: bool = True,
         drop_boilerplate: bool = True,
+        ranker: RankerModel | None = None,
     ) -> None:
         self.threshold = threshold
         self.top_k = top_k
@@ -83,6 +94,7 @@ class SkillLinker:
         self.support_weight = support_weight
         self.clauses = clauses
         self.drop_boilerplate = drop_boilerplate
+        self.ranker = ranker
 
     def fit(
         self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex]
@@ -97,7 +109,34 @@ class SkillLinker:
         self.embedder_ = embedder
         self.indexes_ = indexes
         self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
+        self.store_, self.names_ = store, names
+        if self.ranker is not None:
+            self._fit_features(store, names)
         return self
+
+    def _fit_features(self, store: TaxonomyStore, names: list[str]) -> None:
+        """What the ranker's features need: BM25 over labels, the preferred-label and
+        description vectors of every skill, and the hierarchy."""
+        labels = list(store.labels(names))
+        self.bm25_ = LabelBM25().fit((lab.skill_id, lab.label) for lab in labels)
+        preferred = {lab.skill_id: lab.id for lab in labels if lab.kind == "preferred"}
+        owners = sorted(self.skills_)
+        self.feature_row_ = {sid: i for i, sid in enumerate(owners)}
+        dim = self.embedder_.dimension
+        self.pref_vectors_ = np.zeros((len(owners), dim), dtype=np.float32)
+        self.desc_vectors_ = np.zeros((len(owners), dim), dtype=np.float32)
+        for sid, i in self.feature_row_.items():
+            index = self.indexes_.get(self.skills_[sid].taxonomy)
+            if index is None:
+                continue
+            entry = preferred.get(sid)
+            if entry is not None and entry in index:
+                self.pref_vectors_[i] = index.vectors(np.array([entry]))[0]
+            if DESC_OFFSET + sid in index:
+                self.desc_vectors_[i] = index.vectors(np.array([DESC_OFFSET + sid]))[0]
+        self.parents_: dict[int, set[str]] = {}
+        for sid, code in store.broader_codes(names):
+            self.parents_.setdefault(sid, set()).add(code)
 
     # ------------------------------------------------------------------ API
     def link(self, texts: Sequence[str], threshold: float | None = None) -> list[LinkResult]:
@@ -149,6 +188,19 @@ class SkillLinker:
         return results, np.stack(doc_vectors) if doc_vectors else np.empty(
             (0, self.embedder_.dimension), dtype=np.float32)
 
+    def candidate_table(self, texts: Sequence[str], depth: int | None = None
+                   ) -> list[tuple[list[str], np.ndarray]]:
+        """Per text: the codes of its candidate skills and their ranker features (what
+        :func:`~.ranker.fit_ranker` learns from); the raw linker, whatever the ranker."""
+        saved, self.ranker = self.ranker, None
+        out: list[tuple[list[str], np.ndarray]] = []
+        try:
+            self._run(texts, keep=lambda ranked: ranked, cap=None,
+                      depth=depth or max(self.candidates, 2 * self.top_k), collect=out)
+        finally:
+            self.ranker = saved
+        return out
+
     def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
         """The ``k`` best skills of each text, whatever their score."""
         top = self.top_k if k is None else k
@@ -165,6 +217,7 @@ class SkillLinker:
         depth: int,
         sink: list[np.ndarray] | None = None,
         prepared: Prepared | None = None,
+        collect: list[tuple[list[str], np.ndarray]] | None = None,
     ) -> list[LinkResult]:
         if prepared is None:
             prepared = self.prepare(texts, documents=sink is not None)
@@ -188,6 +241,9 @@ class SkillLinker:
             if sink is not None:
                 sink.append(self._document_vector(segs, seg_vectors, prepared.fallback.get(pos)))
             best = self._score_text(text, segs, seg_vectors, seg_dense, cap)
+            if collect is not None:
+                owners, x = self.candidate_features(text, segs, seg_vectors, best)
+                collect.append(([self.skills_[o].code for o in owners], x))
             ranked = sorted(
                 (self._linked(text, sid, b) for sid, b in best.items()),
                 key=lambda s: (-s.score, s.label),
@@ -261,10 +317,12 @@ class SkillLinker:
                 if hit.owner not in lexical or hit.kind == "preferred":
                     lexical[hit.owner] = hit
             boosted = {}
+            plain = {}
             w = self.context_weight if seg.is_clause else 0.0
             for owner, score in scores.items():
                 # a clause is read in the context of its sentence
                 score = (1 - w) * score + w * context.get(owner, floor)
+                plain[owner] = score
                 match = lexical.get(owner)
                 if match is not None:
                     bonus = self.lexical_bonus / (2 if match.kind == "hidden" else 1)
@@ -281,7 +339,9 @@ class SkillLinker:
                 cur = best.get(owner)
                 if cur is None:
                     cur = best[owner] = _Best(score, pref, start, end)
+                    cur.dense = plain[owner]
                 else:
+                    cur.dense = max(cur.dense, plain[owner])
                     cur.score = max(cur.score, score)
                     if pref > cur.pref:
                         cur.pref, cur.start, cur.end = pref, start, end
@@ -294,7 +354,60 @@ class SkillLinker:
                 ranked = sorted(cur.sentences.values(), reverse=True)
                 if len(ranked) > 1:
                     cur.score = min(1.0, cur.score + self.support_weight * max(ranked[1], 0.0))
+        if self.ranker is not None and best:
+            self._calibrate(text, segs, vectors, best)
         return best
+
+    def candidate_features(self, text: str, segs: list[Segment], vectors: np.ndarray,
+                           best: dict[int, _Best]) -> tuple[list[int], np.ndarray]:
+        """The ranker's feature matrix for the candidates of one text."""
+        if not hasattr(self, "bm25_"):
+            self._fit_features(self.store_, self.names_)
+        owners = list(best)
+        if not owners or not len(vectors):
+            return [], feature_rows([])
+        rows = [self.feature_row_[o] for o in owners]
+        whole = [i for i, s in enumerate(segs) if not s.is_clause] or list(range(len(segs)))
+        seg_vecs = vectors[whole]
+        label_cos = (seg_vecs @ self.pref_vectors_[rows].T).max(axis=0)
+        desc_cos = (seg_vecs @ self.desc_vectors_[rows].T).max(axis=0)
+        bm25 = self.bm25_.scores(text, owners)
+        by_parent: dict[str, list[float]] = {}
+        for o in owners:
+            for p in self.parents_.get(o, ()):
+                by_parent.setdefault(p, []).append(best[o].score)
+        cands = []
+        for j, o in enumerate(owners):
+            b, row = best[o], self.skills_[o]
+            support = sorted(b.sentences.values(), reverse=True)
+            sibling = 0.0
+            for p in self.parents_.get(o, ()):
+                others = list(by_parent[p])
+                others.remove(b.score)
+                sibling = max([sibling, *others])
+            cand = {"score": b.score, "dense": b.dense, "label_cos": float(label_cos[j]),
+                    "desc_cos": float(desc_cos[j]), "exact": float("exact" in b.sources),
+                    "alias": float("alias" in b.sources), "bm25": float(np.log1p(bm25[o])),
+                    "support": max(support[1], 0.0) if len(support) > 1 else 0.0,
+                    "knowledge": float(row.skill_type == "knowledge"), "sibling": sibling,
+                    "label_words": float(np.log1p(len(row.label.split())))}
+            if row.reuse_level in REUSE:
+                cand[REUSE[row.reuse_level]] = 1.0
+            cands.append(cand)
+        features = self.ranker.features if self.ranker is not None else None
+        return owners, (feature_rows(cands, features) if features else feature_rows(cands))
+
+    def _calibrate(self, text: str, segs: list[Segment], vectors: np.ndarray,
+                   best: dict[int, _Best]) -> None:
+        assert self.ranker is not None
+        fitted_for = self.ranker.meta.get("taxonomy_name")
+        if fitted_for:  # other taxonomies (no reuse levels, no hierarchy) keep raw scores
+            best = {o: b for o, b in best.items() if self.skills_[o].taxonomy == fitted_for}
+            if not best:
+                return
+        owners, x = self.candidate_features(text, segs, vectors, best)
+        for owner, p in zip(owners, self.ranker.predict(x).tolist()):
+            best[owner].raw, best[owner].score = best[owner].score, p
 
     def _lexical(self, text: str, segs: list[Segment]) -> dict[int, list[LexicalHit]]:
         """Lexical hits, each given to the smallest segment that contains it."""
@@ -327,4 +440,5 @@ class SkillLinker:
             evidence=Evidence(best.start, best.end, text[best.start : best.end]),
             sources=tuple(sorted(best.sources)),
             row_id=skill_id,
+            similarity=best.raw,
         )

@@ -330,6 +330,16 @@ class TaxonomyStore:
         rows = self._tuples(sql, tids)
         return [r[0] for r in rows], [r[1] for r in rows]
 
+    def broader_codes(self, names: Sequence[str] = ()) -> list[tuple[int, str]]:
+        """(skill row id, code of a broader concept) for every hierarchy edge."""
+        tids = self.taxonomy_ids(names)
+        sql = (
+            "SELECT s.id, b.broader_code FROM skill_broader b JOIN skills s"
+            " ON s.taxonomy_id=b.taxonomy_id AND s.code=b.narrower_code"
+            f" WHERE b.taxonomy_id IN ({_marks(tids)})"
+        )
+        return [(int(r[0]), r[1]) for r in self._tuples(sql, tids)]
+
     def skills(self, names: Sequence[str] = ()) -> list[SkillRow]:
         tids = self.taxonomy_ids(names)
         return self._skill_rows(f"s.taxonomy_id IN ({_marks(tids)})", tids)

@@ -7,7 +7,9 @@ negative or ``None``):
 - ESCO's own texts: alternative and hidden labels, and descriptions, each with its
   skill (a few per skill, seeded, so that no skill dominates);
 - hard negatives: a sibling of the positive in the ESCO hierarchy (another skill under
-  the same broader concept), the closest kind of confusion a linker makes.
+  the same broader concept), the closest kind of confusion a linker makes; and, from
+  :func:`mine_negatives`, the current model's own mistakes: the best-ranked ESCO label
+  that is not one of the anchor's gold skills.
 
 Never from a test or dev split: every anchor whose normalised text occurs in SkillSkape
 dev or test or in SkillSpan test is dropped, and :func:`leaks` proves it afterwards.
@@ -19,8 +21,11 @@ import hashlib
 import json
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import InputError
 from ..evaluation.skillskape import load_skillskape
@@ -152,3 +157,54 @@ def batches(pairs: list[Pair], size: int) -> list[list[Pair]]:
             open_batches.append(([pair], {pair.positive}))
     out.extend(b for b, _ in open_batches if len(b) > 1)
     return out
+
+
+def mine_negatives(
+    pairs: list[Pair],
+    labels: list[str],
+    encode: Callable[[list[str]], np.ndarray],
+    *,
+    share: float = 0.5,
+    depth: int = 10,
+    max_cosine: float = 0.95,
+    seed: int = 0,
+) -> tuple[list[Pair], int]:
+    """Give ``share`` of the pairs a negative the current model confuses with the positive.
+
+    ``encode`` embeds texts to unit vectors (the model before training). For each chosen
+    pair, the negative is the best-ranked of ``labels`` (ESCO preferred labels) among the
+    top ``depth`` that is none of the anchor's gold labels (an anchor may carry several:
+    a SkillSkape sentence with three skills) and not a near-duplicate of the anchor
+    (cosine above ``max_cosine``: likely an unlisted synonym, not a mistake). The other
+    pairs keep their hierarchy sibling. Returns the pairs and how many were mined.
+    """
+    if not pairs or share <= 0:
+        return pairs, 0
+    rng = random.Random(seed)
+    gold: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        gold[p.anchor].add(p.positive)
+    chosen = [i for i in range(len(pairs)) if rng.random() < share]
+    anchors = sorted({pairs[i].anchor for i in chosen})
+    if not anchors:
+        return pairs, 0
+    label_vecs = encode(labels)
+    anchor_vecs = encode(anchors)
+    best: dict[str, list[str]] = {}
+    step = 2048
+    for start in range(0, len(anchors), step):
+        sims = anchor_vecs[start : start + step] @ label_vecs.T
+        top = np.argpartition(-sims, depth, axis=1)[:, :depth]
+        for row, idx in enumerate(top):
+            order = idx[np.argsort(-sims[row, idx])]
+            anchor = anchors[start + row]
+            best[anchor] = [labels[j] for j in order
+                            if sims[row, j] <= max_cosine and labels[j] not in gold[anchor]]
+    out = list(pairs)
+    mined = 0
+    for i in chosen:
+        options = best.get(pairs[i].anchor)
+        if options:
+            out[i] = replace(pairs[i], negative=options[0])
+            mined += 1
+    return out, mined

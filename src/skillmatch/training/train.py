@@ -23,9 +23,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..evaluation.skillskape import gold_codes, load_skillskape, score
-from ..text import normalize
-from .data import batches, build_pairs, file_hashes, leaks, protected_texts
+from ..evaluation.skillskape import esco_split, nearest_label
+from .data import batches, build_pairs, file_hashes, leaks, mine_negatives, protected_texts
 
 log = logging.getLogger(__name__)
 
@@ -46,28 +45,16 @@ class TrainConfig:
     skillskape_limit: int | None = None
     dev_limit: int | None = None
     max_tokens: int = 128
-
-
-def dev_set(shared: Path, limit: int | None = None) -> tuple[list[Any], list[tuple[str, set[str]]]]:
-    """ESCO's skills and the scored SkillSkape dev sentences (read once per run)."""
-    from ..taxonomy import read_taxonomy
-
-    skills = read_taxonomy("esco", shared / "esco-v1.1.1").skills
-    rows = load_skillskape(shared / "skillskape" / "dev.csv")
-    scored, _ = gold_codes(rows, {normalize(s.label): s.code for s in skills})
-    return skills, scored[:limit] if limit is not None else scored
+    mined_share: float = 0.5  # pairs whose hard negative is the base model's own mistake
+    keep_torch: bool = False  # keep the torch weights in models/.<name>.torch
 
 
 def dev_rp5(model: Any, skills: list[Any], scored: list[tuple[str, set[str]]]
             ) -> dict[str, float]:
     """SkillSkape dev, nearest ESCO preferred label by cosine (the plain method)."""
-    labels = model.encode([s.label for s in skills], batch_size=128, normalize_embeddings=True,
-                          convert_to_numpy=True)
-    queries = model.encode([s for s, _ in scored], batch_size=64, normalize_embeddings=True,
-                           convert_to_numpy=True)
-    top = np.argsort(-(queries @ labels.T), axis=1)[:, :10]
-    ranked = [[skills[j].code for j in row] for row in top]
-    return {k: round(v, 4) for k, v in score(ranked, [g for _, g in scored]).items()}
+    return nearest_label(
+        lambda texts: model.encode(texts, batch_size=128, normalize_embeddings=True,
+                                   convert_to_numpy=True), skills, scored)
 
 
 def train_model(
@@ -101,8 +88,15 @@ def train_model(
     model = SentenceTransformer(str(packaged_model_path()), device="cpu",
                                 local_files_only=True)
     model.max_seq_length = config.max_tokens
-    dev_skills, dev = dev_set(shared, config.dev_limit)
+    dev_skills, dev = esco_split(shared, "dev", config.dev_limit)
     before = dev_rp5(model, dev_skills, dev)
+    pairs, counts["hard negatives mined"] = mine_negatives(
+        pairs, sorted({s.label for s in dev_skills}),
+        lambda texts: model.encode(texts, batch_size=128, normalize_embeddings=True,
+                                   convert_to_numpy=True),
+        share=config.mined_share, seed=config.seed)
+    if progress:
+        progress("mined", counts["hard negatives mined"], len(pairs))
     plan = batches(pairs, config.batch_size)
     steps = int(len(plan) * config.epochs)
     if config.max_steps is not None:
@@ -149,7 +143,8 @@ def train_model(
     try:
         target = export_onnx(models_dir, name, source=staging, extra=extra)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if not config.keep_torch:
+            shutil.rmtree(staging, ignore_errors=True)
     log.info("trained %s in %.0f s: dev RP@5 %.4f -> %.4f", name, extra["training"]["seconds"],
              before["RP@5"], after["RP@5"])
     from ..embeddings.onnx_backend import read_model_manifest
