@@ -6,6 +6,11 @@ import pytest
 
 from skillmatch.demand import DemandModel, DemandRecord
 from skillmatch.errors import InputError, NotFoundError
+from skillmatch.flows.occupation_match import cip_of
+from skillmatch.flows.report import alignment_markdown
+from skillmatch.matching.weights import load_weights
+from skillmatch.records import OccupationRecord, TaxonomyBundle
+from tests.conftest import tiny_bundle
 
 POSTINGS = [
     {"id": f"p{i}", "title": "Nursing Assistant", "occupation_code": "31-1131.00",
@@ -20,7 +25,7 @@ POSTINGS = [
 ]
 CREDENTIALS = [
     {"id": "cna", "title": "Nurse Aide", "type": "certification", "cost": 0, "hours": 120,
-     "region": "TX-Houston", "delivery": "in person",
+     "region": "TX-Houston", "delivery": "in person", "cip_code": "51.3902",
      "description": "Take vital signs and administer CPR in clinical rotations."},
     {"id": "weld", "title": "Welding I", "type": "certificate", "cost": 900, "hours": 200,
      "region": "OH-Columbus", "delivery": "in person",
@@ -30,13 +35,56 @@ CREDENTIALS = [
 ]
 
 
-@pytest.fixture
-def loaded(app, tmp_path):
+ONET = [  # code, title, alternate titles, description, tasks
+    ("31-1131.00", "Nursing Assistants", ["Nurse Aide", "Certified Nursing Assistant"],
+     "Provide basic patient care in hospitals and nursing homes.",
+     ["Take vital signs of patients.", "Administer CPR to patients in distress."]),
+    ("29-2042.00", "Emergency Medical Technicians", ["EMT"],
+     "Assess injuries and give emergency medical care.",
+     ["Administer CPR and first aid.", "Transport patients to hospitals."]),
+    ("51-4121.00", "Welders, Cutters, Solderers, and Brazers", ["MIG Welder"],
+     "Use welding equipment to join metal parts.",
+     ["Weld steel parts with MIG welding equipment.", "Inspect welds."]),
+    ("15-1252.00", "Software Developers", ["Python Developer"],
+     "Design and write computer programs.", ["Write programs in Python."]),
+    ("25-2031.00", "Secondary School Teachers", ["High School Teacher"],
+     "Teach students in secondary schools.", ["Plan lessons aligned to standards."]),
+]
+
+
+def _import(app, folder):
     for kind, rows in (("posting", POSTINGS), ("credential", CREDENTIALS)):
-        path = tmp_path / f"{kind}.jsonl"
+        path = folder / f"{kind}.jsonl"
         path.write_text("\n".join(json.dumps(r) for r in rows))
         app.import_records(kind, path)
     return app
+
+
+def _onet() -> TaxonomyBundle:
+    return TaxonomyBundle(
+        name="onet", kind="onet", version="29.2", source="tests",
+        occupations=[OccupationRecord(code=c, label=t, alt_labels=alts, description=d,
+                                      group_code=c[:7], tasks=tasks)
+                     for c, t, alts, d, tasks in ONET])
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    return _import(app, tmp_path)
+
+
+@pytest.fixture
+def with_onet(settings, tmp_path):
+    """The tiny skills stored as ``esco`` (the taxonomy the weights' skill profiles come
+    from), a few O*NET occupations, the catalogue: the learned scorer applies."""
+    from skillmatch.app import SkillMatch
+
+    app = SkillMatch(settings)
+    app.taxonomies.save(tiny_bundle("esco"))
+    app.taxonomies.save(_onet())
+    app.build_indexes(["esco"])
+    yield _import(app, tmp_path)
+    app.close()
 
 
 def test_demand_weights_decay_and_specificity() -> None:
@@ -133,3 +181,75 @@ def test_pathway_covers_demand_cheaply(loaded) -> None:
         s["coverage_after"] for s in out["steps"])
     with pytest.raises(InputError, match="expected cost or hours"):
         loaded.pathway("31-1131.00", by="weeks")
+
+
+def test_prepares_for_uses_the_learned_scorer(with_onet) -> None:
+    shipped = load_weights()
+    report = with_onet.align("cna", occupations=["31-1131.00"])
+    basis = report["prepares_for_basis"]
+    assert basis["learned"] is True and basis["method"] == "learned"
+    assert basis["weights"] == "skillmatch/matching/weights.json"
+    assert basis["fitted_model"] == shipped.meta["embedding_model"]
+    assert basis["same_model"] is False  # fitted with MiniLM, scored with the fake embedder
+    assert basis["candidates"] == len(ONET) and basis["signals_missing"] == {}
+    assert basis["skills_linked_against"] == {"esco": "1.0"}
+    assert basis["signals_used"] == shipped.scorer("program_to_occupations").features
+    best = report["prepares_for"][0]
+    assert (best["code"], best["soc"], best["label"]) == (
+        "31-1131.00", "31-1131", "Nursing Assistants")
+    assert {"text", "skills", "title", "description", "lexical"} <= set(best["signals"])
+    assert set(best["contributions"]) == set(best["signals"])
+    intercept = shipped.scorer("program_to_occupations").intercept
+    assert best["score"] == pytest.approx(intercept + sum(best["contributions"].values()),
+                                          abs=1e-3)
+    assert best["provenance"] == {k: basis[k] for k in best["provenance"]}
+    assert best["provenance"]["method"] == "learned" and best["provenance"]["weights_sha256"]
+    scores = [p["score"] for p in report["prepares_for"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "Ranked by the learned matching model" in alignment_markdown(report)
+    # without explicit targets the learned ranking picks them
+    assert with_onet.align("weld")["targets"][0]["occupation"]["code"] == "51-4121.00"
+
+
+def test_cip_code_brings_the_prior(with_onet) -> None:
+    cna = with_onet.align("cna", k=5)  # the record carries cip_code 51.3902
+    assert cna["prepares_for_basis"]["cip"] == "51.3902"
+    assert {"prior_major", "prior_minor", "prior_soc"} <= set(cna["prepares_for"][0]["signals"])
+    weld = with_onet.align("weld", k=5)  # no CIP code: the prior is left at its mean
+    basis = weld["prepares_for_basis"]
+    assert basis["cip"] is None
+    assert set(basis["signals_missing"]) == {"prior_major", "prior_minor", "prior_soc"}
+    assert "no CIP code" in basis["signals_missing"]["prior_soc"]
+    assert not any(s.startswith("prior_") for s in weld["prepares_for"][0]["signals"])
+    assert weld["prepares_for"][0]["code"] == "51-4121.00"
+    free = with_onet.align(description="MIG welding of steel parts.", k=3)
+    assert "title" in free["prepares_for_basis"]["signals_missing"]
+    assert free["prepares_for"][0]["code"] == "51-4121.00"
+    assert cip_of('{"cip_code": "513902"}') == "51.3902"
+    assert cip_of({"cip": "1.0101"}) == "01.0101" and cip_of({"cip": "11.01"}) == "11.01"
+    assert cip_of({"cip_code": "nursing"}) is None and cip_of("{}") is None
+
+
+def test_skill_profiles_need_esco(loaded) -> None:
+    loaded.taxonomies.save(_onet())  # O*NET, but skills linked against the custom "tiny"
+    report = loaded.align("cna", k=3)
+    basis = report["prepares_for_basis"]
+    assert basis["learned"] is True
+    assert list(basis["signals_missing"]) == ["skills"]
+    assert "tiny" in basis["signals_missing"]["skills"]
+    assert "skills" not in report["prepares_for"][0]["signals"]
+    assert report["prepares_for"][0]["code"] == "31-1131.00"
+
+
+def test_prepares_for_falls_back_without_occupations(loaded) -> None:
+    report = loaded.align("cna", occupations=["31-1131.00"])  # no onet taxonomy loaded
+    basis = report["prepares_for_basis"]
+    assert basis["learned"] is False and basis["method"] == "fixed"
+    assert "no O*NET occupations loaded" in basis["reason"]
+    best = report["prepares_for"][0]
+    assert best["code"] == "31-1131.00"  # the nursing postings' centroid
+    assert best["provenance"]["method"] == "fixed"
+    assert best["score"] == pytest.approx(
+        0.5 * best["text_similarity"] + 0.5 * best["skill_overlap"], abs=1e-3)
+    assert set(best["signals"]) == {"text_similarity", "skill_overlap"}
+    assert "Ranked by 0.5 * text_similarity" in alignment_markdown(report)

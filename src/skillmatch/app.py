@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .catalog.models import Record
     from .catalog.pipeline import DeclaredSkills
     from .flows.catalog_view import CatalogView
+    from .flows.occupation_match import OccupationMatcher, Subject
     from .flows.targets import Occupation
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class SkillMatch:
         self._catalog: CatalogView | None = None
         self._centroids: tuple[list[str], list[str], np.ndarray] | None = None
         self._declared: DeclaredSkills | None = None
+        self._matcher: OccupationMatcher | None = None
 
     # ------------------------------------------------------------ resources
     @property
@@ -536,7 +538,8 @@ class SkillMatch:
         k: int = 5,
     ) -> dict[str, Any]:
         """Alignment report for a catalogued credential or a free-text description."""
-        from .flows.align import coverage_report, prepares_for, similar
+        from .flows.align import coverage_report, similar
+        from .flows.occupation_match import Subject, cip_of
         from .flows.targets import occupation_skills
 
         text = (description or "").strip()
@@ -552,7 +555,9 @@ class SkillMatch:
                 raise NotFoundError(f"no credential with id {credential!r}; import it first "
                                     "or align a description instead")
             taught, vector = catalog.taught(pos), catalog.vectors[pos]
-            subject = {"id": credential, "title": catalog.rows[pos]["title"]}
+            row = catalog.rows[pos]
+            subject = {"id": credential, "title": row["title"]}
+            matched = Subject(row["title"], row["description"] or "", cip_of(row.get("meta")))
         else:
             pos = None
             [linked], vectors = self.linker.link_documents([text])
@@ -561,7 +566,8 @@ class SkillMatch:
                 taught[s.row_id] = max(taught.get(s.row_id, 0.0), s.score)
             vector = vectors[0]
             subject = {"id": None, "title": text[:80]}
-        prepared = prepares_for(demand, taught, self._occupation_text_scores(vector), 10)
+            matched = Subject("", text)
+        prepared, prepared_basis = self._prepares_for(demand, taught, vector, matched)
         targets = [self.occupation(o) for o in occupations] or [
             self.occupation(p["code"]) for p in prepared[:3]]
         weights: dict[int, float] = {}
@@ -591,6 +597,7 @@ class SkillMatch:
             "missing_in_demand": [skill(s) for s in report["missing"][:20]],
             "rarely_demanded": [skill(s) for s in report["rare"]],
             "prepares_for": prepared[:k],
+            "prepares_for_basis": prepared_basis,
             "similar_credentials": [
                 {"id": code, "title": catalog.rows[catalog.position[code]]["title"],
                  "similarity": round(score, 4)}
@@ -599,6 +606,23 @@ class SkillMatch:
                 {**skill(a["skill_id"]), "gain": a["gain"]} for a in report["additions"]],
             "provenance": self.provenance(),
         }
+
+    def _prepares_for(self, demand: DemandModel, taught: dict[int, float], vector: np.ndarray,
+                      subject: Subject, k: int = 10
+                      ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """Occupations the credential prepares for, and on what basis: the learned matching
+        model when it can apply, else the fixed text + overlap formula."""
+        from .flows.align import FIXED, prepares_for
+        from .flows.occupation_match import load_matcher
+
+        linker = self.linker
+        if self._matcher is None or self._matcher.linker is not linker:
+            found = load_matcher(self, linker)
+            if isinstance(found, str):
+                rows = prepares_for(demand, taught, self._occupation_text_scores(vector), k)
+                return rows, {**FIXED, "learned": False, "reason": found}
+            self._matcher = found
+        return self._matcher.rank(subject, k)
 
     def _occupation_text_scores(self, vector: np.ndarray,
                                 depth: int = 50) -> dict[str, tuple[float, str]]:

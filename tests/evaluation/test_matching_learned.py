@@ -10,7 +10,7 @@ import pytest
 
 from skillmatch.errors import ArtifactError
 from skillmatch.matching.codes import SocResolver
-from skillmatch.matching.features import max_by_group
+from skillmatch.matching.features import idf_cosine, idf_weight, max_by_group, unit_rows
 from skillmatch.matching.prior import FamilyPrior
 from skillmatch.matching.weights import (
     FORMAT,
@@ -69,6 +69,18 @@ def test_max_by_group() -> None:
     items = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]])
     out = max_by_group(q, items, np.array([0, 0, 1]), 2, chunk=1)
     assert np.allclose(out, [[1.0, 0.0], [0.8, 1.0]])
+
+
+def test_sparse_idf_cosine_matches_dense() -> None:
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    programs = ((rng.random((5, 400)) > 0.95) * rng.random((5, 400))).astype(np.float32)
+    occupations = unit_rows(((rng.random((9, 400)) > 0.9) * rng.random((9, 400))
+                             ).astype(np.float32))
+    p, o = idf_weight(programs, occupations)
+    assert np.allclose(idf_cosine(programs, sparse.csr_matrix(occupations)), p @ o.T,
+                       atol=1e-6)
 
 
 def _synthetic(seed: int = 0) -> tuple[dict[str, np.ndarray], np.ndarray]:

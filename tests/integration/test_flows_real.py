@@ -55,6 +55,8 @@ def test_align_and_pathway_and_need(loaded: SkillMatch) -> None:
     assert report["alignment"] > 0 and report["covered_in_demand"]
     assert len(report["suggested_additions"]) == 3
     assert report["similar_credentials"][0]["id"].startswith("cip:51.")
+    basis = report["prepares_for_basis"]  # O*NET loaded: the learned matching model
+    assert basis["learned"] and basis["cip"] == "51.3902" and not basis["signals_missing"]
     path = loaded.pathway("31-1131.00", by="cost", max_steps=3)
     assert path["steps"] and path["steps"][-1]["coverage_after"] > path["coverage_from_known"]
     before = loaded.demand_model.size()["records"]

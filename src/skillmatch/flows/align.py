@@ -9,10 +9,12 @@ postings and needs, or the taxonomy's signals when they have few) and ``c(s)`` t
 confidence that the credential teaches it (1 when declared). Without explicit
 targets, the three occupations it best prepares for are the targets.
 
-Occupations it prepares for are scored ``0.5 * text similarity + 0.5 * overlap``,
-overlap being the demand-weighted share of the occupation's posted skills that the
-credential teaches. Suggested additions are the missing skills with the largest
-gain in alignment (a skill's gain is its share of the total target weight).
+Occupations it prepares for are ranked by the learned matching model when O*NET is
+loaded (:mod:`.occupation_match`); otherwise by :func:`prepares_for`'s fixed formula
+``0.5 * text similarity + 0.5 * overlap``, overlap being the demand-weighted share of
+the occupation's posted skills that the credential teaches. Suggested additions are
+the missing skills with the largest gain in alignment (a skill's gain is its share of
+the total target weight).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy as np
 from ..demand import DemandModel
 
 RARELY_DEMANDED = 0.01  # below this share of all postings a taught skill is "rarely demanded"
+FIXED = {"method": "fixed", "formula": "0.5 * text_similarity + 0.5 * skill_overlap"}
 
 
 def prepares_for(
@@ -53,7 +56,9 @@ def prepares_for(
         cos, label = text_scores.get(code, (0.0, ""))
         ov = overlap.get(code, 0.0)
         rows.append({"code": code, "label": label, "score": round(0.5 * cos + 0.5 * ov, 4),
-                     "text_similarity": round(cos, 4), "skill_overlap": round(ov, 4)})
+                     "text_similarity": round(cos, 4), "skill_overlap": round(ov, 4),
+                     "signals": {"text_similarity": round(cos, 4), "skill_overlap": round(ov, 4)},
+                     "provenance": dict(FIXED)})
     rows.sort(key=lambda r: -float(r["score"]))
     return rows[:k]
 

@@ -25,10 +25,18 @@ def alignment_markdown(d: dict[str, Any]) -> str:
         lines += ["| skill | demand weight | share of postings |", "|---|---|---|"]
         lines += [f"| {s['label']} | {s['demand_weight']:.2f} | {s['share_of_postings']:.3f} |"
                   for s in rows[:15]]
-    lines += ["", "## Prepares for", "", "| occupation | score | text | skill overlap |",
-              "|---|---|---|---|"]
-    lines += [f"| {p['label'] or p['code']} ({p['code']}) | {p['score']:.2f} |"
-              f" {p['text_similarity']:.2f} | {p['skill_overlap']:.2f} |"
+    lines += ["", "## Prepares for", ""]
+    basis = d.get("prepares_for_basis") or {}
+    if basis.get("learned"):
+        missing = "; ".join(f"{k}: {v}" for k, v in basis["signals_missing"].items())
+        lines += [f"Ranked by the learned matching model ({basis['weights']}, fitted with "
+                  f"{basis['fitted_model']}); signals used: {', '.join(basis['signals_used'])}"
+                  + (f"; not used: {missing}" if missing else "") + ".", ""]
+    elif basis:
+        lines += [f"Ranked by {basis['formula']} ({basis['reason']}).", ""]
+    lines += ["| occupation | score | signals |", "|---|---|---|"]
+    lines += [f"| {p['label'] or p['code']} ({p['code']}) | {p['score']:.2f} | "
+              + ", ".join(f"{k} {v:.2f}" for k, v in p.get("signals", {}).items()) + " |"
               for p in d["prepares_for"]]
     lines += ["", "## Most similar credentials", ""]
     lines += [f"- {c['title']} ({c['id']}): {c['similarity']:.2f}"

@@ -15,17 +15,20 @@ the O*NET-SOC code); a group's vectors are the mean of its occupations'. Signals
 - ``lexical``: TF-IDF cosine (words) between the program text and the occupation's
   titles, description and tasks.
 
-The family prior's signals come from :mod:`.prior`. Nothing here reads labels.
+The family prior's signals come from :mod:`.prior`. Nothing here reads labels. The
+occupation side (:class:`OccupationSignals`) is computed once and paired with programs
+by :func:`pair_features`, so ``align``'s "prepares for" keeps it between calls.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 ProgressFn = Callable[[str, int, int], None]
 PROFILE_DEPTH = 30  # skills linked per text for the profiles
@@ -56,6 +59,7 @@ class Occupations:
     titles: list[str]  # O*NET titles and alternate titles, grouped by SOC index
     title_owner: np.ndarray  # title -> SOC index (non-decreasing)
     lexical_docs: list[str]  # one per SOC
+    codes: dict[str, str] = field(default_factory=dict)  # SOC -> its first O*NET-SOC code
 
 
 def load_occupations(app: Any) -> Occupations:
@@ -95,7 +99,8 @@ def load_occupations(app: Any) -> Occupations:
     return Occupations(
         socs=socs, labels={s: by_soc[s][0]["label"] for s in socs}, documents=docs,
         descriptions=descs, owner=np.array(owner), titles=titles,
-        title_owner=np.array(title_owner), lexical_docs=lexical)
+        title_owner=np.array(title_owner), lexical_docs=lexical,
+        codes={s: by_soc[s][0]["code"] for s in socs})
 
 
 def group_mean(vectors: np.ndarray, owner: np.ndarray, groups: int) -> np.ndarray:
@@ -133,6 +138,17 @@ def idf_weight(programs: np.ndarray, occupations: np.ndarray
     return unit_rows(programs * idf), unit_rows(occupations * idf)
 
 
+def idf_cosine(programs: np.ndarray, occupations: sparse.csr_matrix) -> np.ndarray:
+    """programs x occupations: :func:`idf_weight`'s cosine, with the occupation profiles
+    kept sparse (a few dozen skills each), so one program costs little."""
+    df = (programs > 0).sum(axis=0) + np.asarray((occupations > 0).sum(axis=0)).ravel()
+    idf = np.log((len(programs) + occupations.shape[0] + 1) / (df + 1)).astype(np.float32)
+    o = sparse.csr_matrix(occupations.multiply(idf[None, :]), dtype=np.float32)
+    norms = np.sqrt(np.asarray(o.multiply(o).sum(axis=1)).ravel())
+    o = sparse.diags((1 / np.maximum(norms, 1e-12)).astype(np.float32)) @ o
+    return np.asarray((o @ unit_rows(programs * idf).T).T, dtype=np.float32)
+
+
 def max_by_group(queries: np.ndarray, items: np.ndarray, owner: np.ndarray, groups: int,
                  chunk: int = 256) -> np.ndarray:
     """queries x groups: the best cosine between a query and any item of the group.
@@ -147,39 +163,74 @@ def max_by_group(queries: np.ndarray, items: np.ndarray, owner: np.ndarray, grou
     return out
 
 
-def lexical_similarity(program_texts: Sequence[str], occupation_docs: Sequence[str]
-                       ) -> np.ndarray:
-    """TF-IDF (sublinear, English stop words) cosine, fitted on the occupation side."""
+def fit_lexical(occupation_docs: Sequence[str]) -> tuple[Any, Any]:
+    """TF-IDF (sublinear, English stop words) fitted on the occupation side: the
+    vectorizer and the occupations' matrix."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
                           token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b")
-    o = vec.fit_transform(occupation_docs)
-    p = vec.transform(program_texts)
-    return np.asarray((p @ o.T).toarray(), dtype=np.float32)
+    return vec, vec.fit_transform(occupation_docs)
+
+
+def lexical_similarity(program_texts: Sequence[str], occupation_docs: Sequence[str]
+                       ) -> np.ndarray:
+    """TF-IDF cosine of each program text against each occupation document."""
+    vec, o = fit_lexical(occupation_docs)
+    return np.asarray((vec.transform(program_texts) @ o.T).toarray(), dtype=np.float32)
+
+
+@dataclass
+class OccupationSignals:
+    """The occupation side of every text signal (no program involved): computed once,
+    then paired with any number of programs by :func:`pair_features`."""
+
+    description: np.ndarray  # SOCs x d: mean of the O*NET description vectors
+    text: np.ndarray  # SOCs x d: mean of the occupation document vectors
+    titles: np.ndarray  # titles x d, owned as ``Occupations.title_owner``
+    profiles: sparse.csr_matrix  # SOCs x skills: unit-normalised sum of the documents' profiles
+    lexical: tuple[Any, Any]  # fitted TF-IDF vectorizer, SOCs x words matrix
+
+
+def occupation_signals(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
+                       occ: Occupations, progress: ProgressFn | None = None
+                       ) -> OccupationSignals:
+    n = len(occ.socs)
+    description = group_mean(np.asarray(embed(occ.descriptions), dtype=np.float32),
+                             occ.owner, n)
+    _, doc_o = linker.link_documents(occ.documents)
+    text = group_mean(np.asarray(doc_o, dtype=np.float32), occ.owner, n)
+    titles = np.asarray(embed(occ.titles), dtype=np.float32)
+    prof_o = profiles(linker, occ.documents, progress, "profiles (occupations)")
+    occ_prof = np.zeros((n, prof_o.shape[1]), dtype=np.float32)
+    np.add.at(occ_prof, occ.owner, prof_o)
+    return OccupationSignals(description, text, titles, sparse.csr_matrix(unit_rows(occ_prof)),
+                             fit_lexical(occ.lexical_docs))
+
+
+def pair_features(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
+                  programs: Programs, occ: Occupations, side: OccupationSignals,
+                  progress: ProgressFn | None = None) -> dict[str, np.ndarray]:
+    """Every text signal of ``programs`` against the occupations, each a programs x
+    ``occ.socs`` matrix."""
+    out: dict[str, np.ndarray] = {}
+    base_p = np.asarray(embed(programs.baseline_texts), dtype=np.float32)
+    out["description"] = base_p @ side.description.T
+    _, doc_p = linker.link_documents(programs.texts)
+    out["text"] = unit_rows(np.asarray(doc_p)) @ side.text.T
+    title_p = np.asarray(embed(programs.titles), dtype=np.float32)
+    out["title"] = max_by_group(title_p, side.titles, occ.title_owner, len(occ.socs))
+    vec, o = side.lexical
+    out["lexical"] = np.asarray((vec.transform(programs.texts) @ o.T).toarray(),
+                                dtype=np.float32)
+    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)")
+    out["skills"] = idf_cosine(prof_p, side.profiles)
+    return {k: out[k] for k in TEXT_FEATURES}
 
 
 def text_features(app: Any, linker: Any, programs: Programs, occ: Occupations,
                   progress: ProgressFn | None = None) -> dict[str, np.ndarray]:
     """Every text signal, each a programs x ``occ.socs`` matrix."""
     embed = app.embedder.embed
-    n = len(occ.socs)
-    out: dict[str, np.ndarray] = {}
-    base_p = np.asarray(embed(programs.baseline_texts), dtype=np.float32)
-    base_o = group_mean(np.asarray(embed(occ.descriptions), dtype=np.float32), occ.owner, n)
-    out["description"] = base_p @ base_o.T
-    _, doc_p = linker.link_documents(programs.texts)
-    _, doc_o = linker.link_documents(occ.documents)
-    out["text"] = unit_rows(np.asarray(doc_p)) @ group_mean(
-        np.asarray(doc_o, dtype=np.float32), occ.owner, n).T
-    title_p = np.asarray(embed(programs.titles), dtype=np.float32)
-    title_o = np.asarray(embed(occ.titles), dtype=np.float32)
-    out["title"] = max_by_group(title_p, title_o, occ.title_owner, n)
-    out["lexical"] = lexical_similarity(programs.texts, occ.lexical_docs)
-    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)")
-    prof_o = profiles(linker, occ.documents, progress, "profiles (occupations)")
-    occ_prof = np.zeros((n, prof_o.shape[1]), dtype=np.float32)
-    np.add.at(occ_prof, occ.owner, prof_o)
-    p, o = idf_weight(prof_p, unit_rows(occ_prof))
-    out["skills"] = p @ o.T
-    return {k: out[k] for k in TEXT_FEATURES}
+    side = occupation_signals(embed, linker, occ, progress)
+    return pair_features(embed, linker, programs, occ, side, progress)

@@ -60,6 +60,17 @@ class LogisticScorer:
             out += c * (np.asarray(feats[name], dtype=np.float64) - m) / s
         return out
 
+    def terms(self, feats: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Each given feature's term ``coef * (x - mean) / scale`` of the score.
+
+        A feature left out of ``feats`` is taken at its training mean (mean imputation
+        on standardised features), so it adds nothing: the score of what is known is
+        ``intercept + sum(terms.values())``.
+        """
+        return {name: c * (np.asarray(feats[name], dtype=np.float64) - m) / s
+                for name, m, s, c in zip(self.features, self.mean, self.scale, self.coef)
+                if name in feats}
+
     def weights_table(self) -> dict[str, float]:
         """Coefficient per feature (on standardised features), for reports."""
         return {f: round(c, 4) for f, c in zip(self.features, self.coef)}
