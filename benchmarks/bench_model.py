@@ -91,9 +91,10 @@ def main() -> None:
     rows.append((f"embed sentences/s, {shipped}", f"{ours_rate:.0f}"))
     rows.append(("  ratio shipped / base", f"{ours_rate / base_rate:.2f}x"))
 
-    base_link, _ = link_rate(Settings(home=args.base_home, model_name=BASE_MODEL),
-                             sentences)
-    ours_link, ranked = link_rate(Settings(home=args.home, model_name=shipped), sentences)
+    base_link, _ = link_rate(Settings(home=args.base_home, model_name=BASE_MODEL,
+                                      taxonomies=["esco"]), sentences)
+    ours_link, ranked = link_rate(Settings(home=args.home, model_name=shipped,
+                                           taxonomies=["esco"]), sentences)
     rows.append((f"link sentences/s, {BASE_MODEL} (raw linker)", f"{base_link:.0f}"))
     rows.append((f"link sentences/s, {shipped}{' + ranker' if ranked else ''}",
                  f"{ours_link:.0f}"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from skillmatch.app import SkillMatch
+from skillmatch.settings import Settings
 from skillmatch.datasets import cip_programs, nyc_postings
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
@@ -37,7 +38,7 @@ def test_recommend_for_a_target_occupation(loaded: SkillMatch) -> None:
     assert "cip:51.0801" in ids[:3], ids  # Medical/Clinical Assistant
     top = out["results"][0]
     assert top["in_demand_skills"] and top["score"] >= out["results"][-1]["score"]
-    assert out["provenance"]["model"].startswith("all-MiniLM-L6-v2@onnx-")
+    assert out["provenance"]["model"].startswith(f"{Settings().model_name}@onnx-")
 
 
 def test_recommend_from_free_text_with_known_skills(loaded: SkillMatch) -> None:

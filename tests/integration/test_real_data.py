@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from skillmatch.app import SkillMatch
+from skillmatch.settings import Settings
 from skillmatch.evaluation.linking import evaluate_linking
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
@@ -29,7 +30,7 @@ def test_index_manifests(esco_indexed: SkillMatch) -> None:
     assert skills["status"] == "current" and skills["dimension"] == 384
     assert skills["count"] == skills["entries"]["labels"] + skills["entries"]["descriptions"]
     assert skills["taxonomy"]["version"] == "v1.1.1"
-    assert skills["model"].startswith("all-MiniLM-L6-v2@onnx-")
+    assert skills["model"].startswith(f"{Settings().model_name}@onnx-")
 
 
 def test_links_real_sentences(esco_indexed: SkillMatch) -> None:
