@@ -59,11 +59,12 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True, help="workspace, trained model")
     parser.add_argument("--base-home", type=Path, required=True, help="workspace, base model")
     parser.add_argument("--fp32", default="skillmatch-minilm-v2-fp32")
+    parser.add_argument("--model", default="skillmatch-minilm-v2", help="the trained model")
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
     settings = Settings()
     models = Path(settings.models_dir)
-    shipped = settings.model_name
+    shipped = args.model
     sentences = nyc_sentences(settings.shared_data, args.n)
     rows: list[tuple[str, str]] = []
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduce the shipped default model, models/skillmatch-minilm-v2/, from ../shared/data.
+# Reproduce the shipped fine-tuned model, models/skillmatch-minilm-v2/, from ../shared/data.
 # About 35 minutes on 2 CPU cores (training 30, quantization and checks 1, ranker 4).
 #   bash models/reproduce.sh            (from the repository root, after `make models`)
 set -euo pipefail

@@ -198,6 +198,7 @@ class SkillMatch:
     def linker(self) -> SkillLinker:
         if self._linker is None:
             s = self.settings
+            ranker = self.ranker
             self._linker = SkillLinker(
                 threshold=s.link_threshold,
                 top_k=s.link_top_k,
@@ -206,7 +207,7 @@ class SkillMatch:
                 lexical_bonus=s.link_lexical_bonus,
                 context_weight=s.link_context_weight,
                 support_weight=s.link_support_weight,
-                ranker=self.ranker,
+                ranker=ranker,
             ).fit(self.taxonomies, self.embedder, self._skill_indexes())
         return self._linker
 

@@ -635,8 +635,8 @@ def eval_() -> None:
               default="test", show_default=True)
 @click.option("--models", "names", default=None,
               help="Comma-separated models to compare (default: the base model and the "
-              "active one). Each other than the active one gets a workspace under "
-              "<home>/models/<name>.")
+              "fine-tuned one, or the active one if it is neither). Each other than the "
+              "active one gets a workspace under <home>/models/<name>.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def eval_linking(
@@ -644,12 +644,13 @@ def eval_linking(
     skillskape_split: str, names: str | None, fmt: str
 ) -> None:
     """Skill linking: plain nearest label and the full linker, per model, side by side."""
-    from .embeddings.export import BASE_MODEL
+    from .embeddings.export import BASE_MODEL, TRAINED_MODEL
     from .evaluation.linking import evaluate_models, format_models
 
     settings: Settings = ctx.find_root().obj["settings"]
+    active = settings.model_name
     models = ([n.strip() for n in names.split(",") if n.strip()] if names
-              else [BASE_MODEL, settings.model_name])
+              else [BASE_MODEL, active if active != BASE_MODEL else TRAINED_MODEL])
     report = evaluate_models(
         settings, models, sample=sample, seed=seed, skillspan_limit=skillspan_limit,
         skillskape_split=skillskape_split, progress=Progress()

@@ -100,7 +100,8 @@ class LinkedSkill:
     evidence: Evidence
     sources: tuple[str, ...] = ()  # which signals fired: "dense", "exact", "alias"
     row_id: int = 0  # the skill's database row id (internal; not in to_dict)
-    similarity: float | None = None  # the raw linker score when ``score`` is calibrated
+    similarity: float | None = None  # the linker's own score when ``score`` is a probability
+    probability: float | None = None  # the calibrated ranker's probability, when it applies
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -116,6 +117,8 @@ class LinkedSkill:
         }
         if self.similarity is not None:
             out["similarity"] = round(float(self.similarity), 4)
+        if self.probability is not None:
+            out["probability"] = round(float(self.probability), 4)
         return out
 
 

@@ -43,7 +43,12 @@ class Settings(BaseSettings):
         default="onnx",
         description="Embedding backend. 'onnx' needs `skillmatch models build` once.",
     )
-    model_name: str = Field(default="all-MiniLM-L6-v2", description="Model to embed with.")
+    model_name: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Model to embed with (a folder under models_dir). 'skillmatch-minilm-v2' "
+        "is the shipped fine-tuned int8 model with its calibrated ranker: better on job-ad "
+        "sentences, worse on whole descriptions (docs/evaluation.md), so not the default.",
+    )
     batch_size: int = Field(default=64, ge=1)
     max_tokens: int = Field(default=256, ge=8, description="Truncate inputs to this many tokens.")
     threads: int = Field(default=0, ge=0, description="Compute threads; 0 means all cores.")
@@ -92,8 +97,9 @@ class Settings(BaseSettings):
     )
     link_ranker: Literal["auto", "off"] = Field(
         default="auto",
-        description="'auto': score links with the calibrated ranker fitted for the model "
-        "(models/<model>/ranker.json) when there is one; 'off': the raw linker score.",
+        description="'auto': the calibrated ranker fitted for the model "
+        "(models/<model>/ranker.json), when there is one, orders ranked results and gives "
+        "every linked skill a probability; 'off': the raw linker score only.",
     )
     # --- demand -----------------------------------------------------------
     demand_half_life_days: float = Field(

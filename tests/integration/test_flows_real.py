@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from skillmatch.app import SkillMatch
-from skillmatch.settings import Settings
 from skillmatch.datasets import cip_programs, nyc_postings
+from skillmatch.settings import Settings
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 

@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from skillmatch.app import SkillMatch
-from skillmatch.settings import Settings
 from skillmatch.evaluation.linking import evaluate_linking
+from skillmatch.settings import Settings
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 

@@ -97,3 +97,35 @@ def test_candidate_table_and_a_fitted_ranker(app) -> None:
     assert "similarity" in result.skills[0].to_dict()
     [plain] = app.linker.rank(["take vital signs and administer CPR"], 3)
     assert all(s.similarity is None for s in plain.skills)
+
+
+def test_link_keeps_raw_scores_and_threshold_rank_orders_by_probability(app) -> None:
+    import numpy as np
+
+    from skillmatch.linking.linker import SkillLinker
+    from skillmatch.linking.ranker import FEATURES, RankerModel
+
+    n = len(FEATURES)
+    coef = np.zeros(n)
+    coef[FEATURES.index("label_cos")] = 4.0
+    ranker = RankerModel(FEATURES, np.zeros(n), np.ones(n), coef, -2.0,
+                         {"taxonomy_name": "tiny"})
+    text = ["take vital signs and administer CPR"]
+    plain = app.linker.link(text)[0].skills
+    linker = SkillLinker(threshold=0.3, ranker=ranker).fit(
+        app.taxonomies, app.embedder, app.linker.indexes_)
+    linked = linker.link(text)[0].skills
+    # the same skills and raw scores as without the ranker, each with a probability
+    assert [(s.id, round(s.score, 6)) for s in linked] == \
+        [(s.id, round(s.score, 6)) for s in plain]
+    assert linked and all(0 < (s.probability or 0) < 1 and s.similarity is None
+                          for s in linked)
+    ranked = linker.rank(text, 5)[0].skills
+    assert [s.score for s in ranked] == sorted((s.probability or 0 for s in ranked),
+                                               reverse=True)
+    assert all(s.similarity is not None for s in ranked)
+    # a ranker fitted for another taxonomy gives these no probability
+    ranker.meta["taxonomy_name"] = "esco"
+    other = SkillLinker(threshold=0.3, ranker=ranker).fit(
+        app.taxonomies, app.embedder, app.linker.indexes_)
+    assert all(s.probability is None for s in other.link(text)[0].skills)

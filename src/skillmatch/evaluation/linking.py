@@ -53,6 +53,7 @@ def esco_linker(app: SkillMatch, ranker: bool = True) -> SkillLinker:
     """The linker over ESCO alone, with the app's settings (and its ranker, if any)."""
     s = app.settings
     index, _ = FaissIndex.load(app.workspace.index_dir("skills-esco"))
+    model = app.ranker if ranker else None
     return SkillLinker(
         threshold=s.link_threshold,
         top_k=s.link_top_k,
@@ -61,7 +62,7 @@ def esco_linker(app: SkillMatch, ranker: bool = True) -> SkillLinker:
         lexical_bonus=s.link_lexical_bonus,
         context_weight=s.link_context_weight,
         support_weight=s.link_support_weight,
-        ranker=app.ranker if ranker else None,
+        ranker=model,
     ).fit(app.taxonomies, app.embedder, {"esco": index})
 
 
@@ -83,7 +84,8 @@ def evaluate_linking(
     report: dict[str, Any] = {
         "model": app.embedder.model_id,
         "taxonomy": f"esco {app.taxonomies.get('esco').version}",
-        "threshold": app.settings.link_threshold,
+        "threshold": linker.threshold,
+        "baseline_threshold": app.settings.link_threshold,
     }
     report["occupations"] = occupation_eval(app, linker, baseline, sample, seed, progress)
     report["skillspan"] = skillspan_eval(app, linker, baseline, skillspan_limit, progress)
@@ -287,11 +289,12 @@ def format_models(r: dict[str, Any]) -> Iterable[str]:
     yield ""
     s = first["skillspan"]
     yield (f"SkillSpan test: evidence spans vs gold spans ({s['sentences']} sentences, "
-           f"{s['gold_spans']} gold spans); threshold {first['threshold']}")
-    yield f"  {'':<{width}} {'loose F1':>9} {'strict F1':>9} {'spans':>7}"
+           f"{s['gold_spans']} gold spans)")
+    yield f"  {'':<{width}} {'cut':>5} {'loose F1':>9} {'strict F1':>9} {'spans':>7}"
     for name, run, who in rows:
         m = run["skillspan"][who]
-        yield (f"  {name:<{width}} {m['loose']['f1']:>9.4f} {m['strict']['f1']:>9.4f} "
+        cut = run["threshold"] if who == "linker" else run.get("baseline_threshold", "")
+        yield (f"  {name:<{width}} {cut:>5} {m['loose']['f1']:>9.4f} {m['strict']['f1']:>9.4f} "
                f"{m['strict']['predicted']:>7}")
     yield ""
     for run in runs:
