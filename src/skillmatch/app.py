@@ -56,6 +56,8 @@ class SkillMatch:
         self._centroids: tuple[list[str], list[str], np.ndarray] | None = None
         self._declared: DeclaredSkills | None = None
         self._matcher: OccupationMatcher | None = None
+        self._ranker: RankerModel | None = None
+        self._ranker_read = False
 
     # ------------------------------------------------------------ resources
     @property
@@ -213,7 +215,14 @@ class SkillMatch:
 
     @property
     def ranker(self) -> RankerModel | None:
-        """The calibrated ranker fitted for the active model, if any (and wanted)."""
+        """The calibrated ranker fitted for the active model, if any (and wanted); read
+        once per app (it depends only on the settings and the model's files)."""
+        if not self._ranker_read:
+            self._ranker_read = True
+            self._ranker = self._read_ranker()
+        return self._ranker
+
+    def _read_ranker(self) -> RankerModel | None:
         s = self.settings
         if s.link_ranker == "off" or s.embedder != "onnx":
             return None

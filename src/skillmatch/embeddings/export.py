@@ -142,14 +142,20 @@ def export_onnx(models_dir: Path, model_name: str = BASE_MODEL, *,
         "export_seconds": round(time.perf_counter() - started, 1),
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    replace_dir(tmp, target)
+    log.info("exported %s to %s (agreement %.6f)", model_name, target, agreement)
+    return target
+
+
+def replace_dir(tmp: Path, target: Path) -> None:
+    """Put the finished folder ``tmp`` in place of ``target``: the old one is moved
+    aside first and removed last, so ``target`` is never half-written."""
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     tmp.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    log.info("exported %s to %s (agreement %.6f)", model_name, target, agreement)
-    return target
 
 
 def _agreement(model_dir: Path, source: Path) -> float:

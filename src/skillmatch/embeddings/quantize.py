@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ArtifactError
-from .export import CHECK_SENTENCES, _sha256, verify_model
+from .export import CHECK_SENTENCES, _sha256, replace_dir, verify_model
 from .onnx_backend import OnnxEmbedder
 
 log = logging.getLogger(__name__)
@@ -106,12 +106,7 @@ def quantize_model(models_dir: Path, source: str, name: str,
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    replace_dir(tmp, target)
     log.info("quantized %s to %s: %d -> %d bytes, agreement %.4f", source, name,
              manifest["files"]["model.onnx"]["bytes"], out["files"]["model.onnx"]["bytes"],
              agreement)

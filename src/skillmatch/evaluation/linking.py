@@ -299,36 +299,3 @@ def format_models(r: dict[str, Any]) -> Iterable[str]:
     yield ""
     for run in runs:
         yield f"{run['name']}: {run['model']}, taxonomy {run['taxonomy']}"
-
-
-def format_report(r: dict[str, Any]) -> Iterable[str]:
-    o = r["occupations"]
-    yield f"model {r['model']}, taxonomy {r['taxonomy']}, threshold {r['threshold']}"
-    yield ""
-    yield f"ESCO occupation description -> essential skills ({o['occupations']} occupations)"
-    yield f"  {'':<10} {'MAP':>8} {'R-prec':>8} {'recall@20':>10} {'seconds':>8}"
-    for who in ("baseline", "linker"):
-        m = o[who]
-        yield (f"  {who:<10} {m['MAP']:>8.4f} {m['R-precision']:>8.4f} {m['recall@20']:>10.4f}"
-               f" {m['seconds']:>8}")
-    s = r["skillspan"]
-    yield ""
-    yield f"SkillSpan test: evidence spans vs gold spans ({s['sentences']} sentences, " \
-          f"{s['gold_spans']} gold spans)"
-    for rule in ("loose", "strict"):
-        yield f"  rule {rule}: {s['rules'][rule]}"
-        yield f"  {'':<10} {'P':>7} {'R':>7} {'F1':>7} {'spans':>7}"
-        for who in ("baseline", "linker"):
-            m = s[who][rule]
-            yield (f"  {who:<10} {m['precision']:>7.4f} {m['recall']:>7.4f} {m['f1']:>7.4f}"
-                   f" {m['predicted']:>7}")
-    k = r["skillskape"]
-    yield ""
-    yield (f"SkillSkape {k['split']}: ESCO skills ranked per sentence ({k['scored']} of "
-           f"{k['sentences']} sentences scored; {k['unknown_labels']} of {k['gold_labels']} "
-           f"gold labels are not ESCO v1.1.1 preferred labels)")
-    yield f"  {'':<10} {'RP@5':>7} {'RP@10':>7} {'MRR':>7} {'seconds':>8}"
-    for who in ("baseline", "linker"):
-        m = k[who]
-        yield (f"  {who:<10} {m['RP@5']:>7.4f} {m['RP@10']:>7.4f} {m['MRR']:>7.4f}"
-               f" {m['seconds']:>8}")

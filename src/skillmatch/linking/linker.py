@@ -39,7 +39,7 @@ from ..records import Evidence, LinkedSkill, LinkResult
 from ..storage.taxonomy_store import SkillRow, TaxonomyStore
 from .bm25 import LabelBM25
 from .lexicon import LexicalHit, Lexicon
-from .ranker import REUSE, RankerModel, feature_rows
+from .ranker import FEATURES, REUSE, RankerModel, feature_rows
 from .segment import Segment, segment
 
 log = logging.getLogger(__name__)
@@ -129,15 +129,15 @@ class SkillLinker:
         dim = self.embedder_.dimension
         self.pref_vectors_ = np.zeros((len(owners), dim), dtype=np.float32)
         self.desc_vectors_ = np.zeros((len(owners), dim), dtype=np.float32)
-        for sid, i in self.feature_row_.items():
-            index = self.indexes_.get(self.skills_[sid].taxonomy)
-            if index is None:
-                continue
-            entry = preferred.get(sid)
-            if entry is not None and entry in index:
-                self.pref_vectors_[i] = index.vectors(np.array([entry]))[0]
-            if DESC_OFFSET + sid in index:
-                self.desc_vectors_[i] = index.vectors(np.array([DESC_OFFSET + sid]))[0]
+        for taxonomy, index in self.indexes_.items():
+            for target, entry_of in ((self.pref_vectors_, preferred.get),
+                                     (self.desc_vectors_, lambda sid: DESC_OFFSET + sid)):
+                pairs = [(i, entry) for sid, i in self.feature_row_.items()
+                         if self.skills_[sid].taxonomy == taxonomy
+                         and (entry := entry_of(sid)) is not None and entry in index]
+                if pairs:
+                    rows, entries = zip(*pairs)
+                    target[list(rows)] = index.vectors(np.array(entries))
         self.parents_: dict[int, set[str]] = {}
         for sid, code in store.broader_codes(names):
             self.parents_.setdefault(sid, set()).add(code)
@@ -404,8 +404,7 @@ class SkillLinker:
             if row.reuse_level in REUSE:
                 cand[REUSE[row.reuse_level]] = 1.0
             cands.append(cand)
-        features = self.ranker.features if self.ranker is not None else None
-        return owners, (feature_rows(cands, features) if features else feature_rows(cands))
+        return owners, feature_rows(cands, self.ranker.features if self.ranker else FEATURES)
 
     def _calibrate(self, text: str, segs: list[Segment], vectors: np.ndarray,
                    best: dict[int, _Best], by_probability: bool) -> None:
