@@ -696,6 +696,17 @@ class SkillMatch:
         return train_model(Path(self.settings.shared_data), Path(self.settings.models_dir),
                            name, config or TrainConfig(), progress)
 
+    def interpolate_model(self, source: str, name: str, alphas: Any = None,
+                          progress: ProgressFn | None = None, keep_torch: bool = False
+                          ) -> dict[str, Any]:
+        """Average the fine-tuned ``source``'s weights with the base model's, the weight
+        chosen on dev data (see :mod:`skillmatch.training.interpolate`); export as ``name``."""
+        from .training.interpolate import DEFAULT_ALPHAS, interpolate_model
+
+        return interpolate_model(Path(self.settings.shared_data),
+                                 Path(self.settings.models_dir), source, name,
+                                 alphas or DEFAULT_ALPHAS, progress, keep_torch)
+
     def quantize_model(self, source: str, name: str, check: bool = True) -> dict[str, Any]:
         """An int8 copy of the exported model ``source`` as ``name``, kept only if it ranks
         SkillSkape dev within 0.5 RP@5 points of the original (``check``)."""

@@ -540,6 +540,40 @@ def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | 
     _emit(data, fmt, table)
 
 
+@models.command("interpolate")
+@click.argument("source")
+@click.option("--name", required=True, help="Folder under models/ for the averaged model.")
+@click.option("--alphas", default="0.5,0.6,0.7,0.8,0.9,1.0", show_default=True,
+              help="Comma-separated weights of the fine-tuned model to try.")
+@click.option("--keep-torch", is_flag=True,
+              help="Keep the averaged torch weights in models/.<name>.torch (benchmarks).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def models_interpolate(ctx: click.Context, source: str, name: str, alphas: str,
+                       keep_torch: bool, fmt: str) -> None:
+    """Average a fine-tuned model with the base model, the weight chosen on dev data."""
+    try:
+        weights = [float(a) for a in alphas.split(",") if a.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{alphas!r} (expected numbers such as 0.5,0.7)",
+                                 param_hint="--alphas") from None
+    data = _app(ctx).interpolate_model(source, name, weights, progress=Progress(),
+                                       keep_torch=keep_torch)
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        i = d["interpolation"]
+        yield f"{'alpha':>6} {'SkillSkape dev RP@5':>20} {'ESCO occ. dev MAP':>18} {'gain':>7}"
+        yield (f"{'base':>6} {i['base']['skillskape_dev_RP@5']:>20.4f} "
+               f"{i['base']['esco_occupations_dev_MAP']:>18.4f}")
+        for row in i["sweep"]:
+            mark = " *" if row["alpha"] == i["alpha"] else ""
+            yield (f"{row['alpha']:>6.2f} {row['skillskape_dev_RP@5']:>20.4f} "
+                   f"{row['esco_occupations_dev_MAP']:>18.4f} {row['gain']:>7.4f}{mark}")
+        yield f"{d['name']}: alpha {i['alpha']} ({i['rule']})"
+
+    _emit(data, fmt, table)
+
+
 @models.command("quantize")
 @click.argument("source")
 @click.option("--name", required=True, help="Folder under models/ for the int8 copy.")

@@ -32,6 +32,11 @@ class Workspace:
     def index_dir(self, name: str) -> Path:
         return self.indexes_dir / name
 
+    def derived_dir(self, name: str) -> Path:
+        """A folder of results derived from the database and indexes (safe to delete:
+        they are recomputed), e.g. the learned matcher's occupation signals."""
+        return self.home / "derived" / name
+
     def connect(self) -> sqlite3.Connection:
         self.home.mkdir(parents=True, exist_ok=True)
         return connect(self.db_path)

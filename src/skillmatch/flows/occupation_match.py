@@ -19,9 +19,10 @@ computed for the credential exactly as the evaluation computes them for a progra
 A signal the credential cannot give is taken at the mean the scorer standardised it
 with, so it adds nothing to the score; the basis lists the signals used and why the
 others were not. The occupation side (document vectors, skill profiles, title vectors,
-TF-IDF) is computed once per linker and kept by the facade. Without O*NET, or without a
-usable weights file, :func:`load_matcher` says why and ``align`` keeps the fixed formula
-of :func:`.align.prepares_for`.
+TF-IDF) is computed once per linker and kept by the facade; it is also saved in the
+workspace (:mod:`skillmatch.matching.cache`), so a new process loads it unless one of its
+inputs changed. Without O*NET, or without a usable weights file, :func:`load_matcher`
+says why and ``align`` keeps the fixed formula of :func:`.align.prepares_for`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ArtifactError, NotFoundError
+from ..matching.cache import DIRNAME as CACHE_DIR
+from ..matching.cache import cached_occupation_signals
 from ..matching.features import (
     Occupations,
     OccupationSignals,
@@ -192,5 +195,10 @@ def load_matcher(app: Any, linker: Any, path: Path | None = None) -> OccupationM
     occ = load_occupations(app)
     if not occ.socs:
         return "the onet taxonomy has no occupations"
-    side = occupation_signals(app.embedder.embed, linker, occ)
+    workspace = getattr(app, "workspace", None)
+    if workspace is None:
+        side = occupation_signals(app.embedder.embed, linker, occ)
+    else:  # kept in the workspace: a new process loads it instead of recomputing it
+        side = cached_occupation_signals(workspace.derived_dir(CACHE_DIR), app.embedder,
+                                         linker, occ)
     return OccupationMatcher(weights, path, occ, side, linker, app.embedder)
