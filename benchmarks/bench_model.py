@@ -12,7 +12,7 @@ Prints, side by side:
   embedder), so the figures are model speed, not cache speed.
 
     python benchmarks/bench_model.py --home WS_TRAINED --base-home WS_BASE \
-        [--fp32 skillmatch-minilm-v2-fp32] [--n 1000]
+        [--fp32 skillmatch-minilm-v3-fp32] [--n 1000]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from posting_sentences import nyc_sentences  # noqa: E402
 
 from skillmatch.app import SkillMatch  # noqa: E402
-from skillmatch.embeddings.export import BASE_MODEL  # noqa: E402
+from skillmatch.embeddings.export import BASE_MODEL, TRAINED_MODEL  # noqa: E402
 from skillmatch.embeddings.onnx_backend import OnnxEmbedder  # noqa: E402
 from skillmatch.settings import Settings  # noqa: E402
 
@@ -58,8 +58,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True, help="workspace, trained model")
     parser.add_argument("--base-home", type=Path, required=True, help="workspace, base model")
-    parser.add_argument("--fp32", default="skillmatch-minilm-v2-fp32")
-    parser.add_argument("--model", default="skillmatch-minilm-v2", help="the trained model")
+    parser.add_argument("--fp32", default="skillmatch-minilm-v3-fp32")
+    parser.add_argument("--model", default=TRAINED_MODEL, help="the shipped model")
     parser.add_argument("--n", type=int, default=1000)
     args = parser.parse_args()
     settings = Settings()

@@ -44,10 +44,10 @@ class Settings(BaseSettings):
         description="Embedding backend. 'onnx' needs `skillmatch models build` once.",
     )
     model_name: str = Field(
-        default="all-MiniLM-L6-v2",
-        description="Model to embed with (a folder under models_dir). 'skillmatch-minilm-v2' "
-        "is the shipped fine-tuned int8 model with its calibrated ranker: better on job-ad "
-        "sentences, worse on whole descriptions (docs/evaluation.md), so not the default.",
+        default="skillmatch-minilm-v3",
+        description="Model to embed with (a folder under models_dir). The default is the "
+        "shipped fine-tuned int8 model with its calibrated ranker (models/MODEL_CARD.md); "
+        "'all-MiniLM-L6-v2' is the base model (`skillmatch models build` exports it).",
     )
     batch_size: int = Field(default=64, ge=1)
     max_tokens: int = Field(default=256, ge=8, description="Truncate inputs to this many tokens.")

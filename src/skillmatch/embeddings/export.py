@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 OPSET = 17
 BASE_MODEL = "all-MiniLM-L6-v2"  # the packaged model, exported by `skillmatch models build`
-TRAINED_MODEL = "skillmatch-minilm-v2"  # the fine-tuned int8 model committed under models/
+TRAINED_MODEL = "skillmatch-minilm-v3"  # the fine-tuned int8 model committed under models/
 MIN_AGREEMENT = 0.9999
 CHECK_SENTENCES = [
     "Provide patient care and take vital signs.",
