@@ -73,3 +73,18 @@ def app(settings: Settings):
     app.build_indexes()
     yield app
     app.close()
+
+
+@pytest.fixture
+def with_onet(settings: Settings, tmp_path: Path):
+    """The tiny skills stored as ``esco`` (the taxonomy the weights' skill profiles come
+    from), a few O*NET occupations, the catalogue: the learned scorer applies."""
+    from skillmatch.app import SkillMatch
+    from tests.flow_data import import_catalogue, onet_bundle
+
+    app = SkillMatch(settings)
+    app.taxonomies.save(tiny_bundle("esco"))
+    app.taxonomies.save(onet_bundle())
+    app.build_indexes(["esco"])
+    yield import_catalogue(app, tmp_path)
+    app.close()

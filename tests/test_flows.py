@@ -1,7 +1,5 @@
 """Demand and recommendations on a tiny catalogue (fake embedder)."""
 
-import json
-
 import pytest
 
 from skillmatch.demand import DemandModel, DemandRecord
@@ -9,82 +7,12 @@ from skillmatch.errors import InputError, NotFoundError
 from skillmatch.flows.occupation_match import cip_of
 from skillmatch.flows.report import alignment_markdown
 from skillmatch.matching.weights import load_weights
-from skillmatch.records import OccupationRecord, TaxonomyBundle
-from tests.conftest import tiny_bundle
-
-POSTINGS = [
-    {"id": f"p{i}", "title": "Nursing Assistant", "occupation_code": "31-1131.00",
-     "region": "TX-Houston", "date_posted": "2026-10-01", "openings": 2,
-     "description": "Take vital signs and administer CPR. Work in teams."}
-    for i in range(6)
-] + [
-    {"id": f"w{i}", "title": "Welder", "occupation_code": "51-4121.00", "region": "OH-Columbus",
-     "date_posted": "2025-10-01", "openings": 1,
-     "description": "MIG welding of steel parts. Work in teams."}
-    for i in range(3)
-]
-CREDENTIALS = [
-    {"id": "cna", "title": "Nurse Aide", "type": "certification", "cost": 0, "hours": 120,
-     "region": "TX-Houston", "delivery": "in person", "cip_code": "51.3902",
-     "description": "Take vital signs and administer CPR in clinical rotations."},
-    {"id": "weld", "title": "Welding I", "type": "certificate", "cost": 900, "hours": 200,
-     "region": "OH-Columbus", "delivery": "in person",
-     "description": "MIG welding in the shop, working in teams."},
-    {"id": "team", "title": "Teamwork Badge", "type": "badge", "cost": 0, "hours": 10,
-     "delivery": "online", "description": "Work in teams on projects."},
-]
-
-
-ONET = [  # code, title, alternate titles, description, tasks
-    ("31-1131.00", "Nursing Assistants", ["Nurse Aide", "Certified Nursing Assistant"],
-     "Provide basic patient care in hospitals and nursing homes.",
-     ["Take vital signs of patients.", "Administer CPR to patients in distress."]),
-    ("29-2042.00", "Emergency Medical Technicians", ["EMT"],
-     "Assess injuries and give emergency medical care.",
-     ["Administer CPR and first aid.", "Transport patients to hospitals."]),
-    ("51-4121.00", "Welders, Cutters, Solderers, and Brazers", ["MIG Welder"],
-     "Use welding equipment to join metal parts.",
-     ["Weld steel parts with MIG welding equipment.", "Inspect welds."]),
-    ("15-1252.00", "Software Developers", ["Python Developer"],
-     "Design and write computer programs.", ["Write programs in Python."]),
-    ("25-2031.00", "Secondary School Teachers", ["High School Teacher"],
-     "Teach students in secondary schools.", ["Plan lessons aligned to standards."]),
-]
-
-
-def _import(app, folder):
-    for kind, rows in (("posting", POSTINGS), ("credential", CREDENTIALS)):
-        path = folder / f"{kind}.jsonl"
-        path.write_text("\n".join(json.dumps(r) for r in rows))
-        app.import_records(kind, path)
-    return app
-
-
-def _onet() -> TaxonomyBundle:
-    return TaxonomyBundle(
-        name="onet", kind="onet", version="29.2", source="tests",
-        occupations=[OccupationRecord(code=c, label=t, alt_labels=alts, description=d,
-                                      group_code=c[:7], tasks=tasks)
-                     for c, t, alts, d, tasks in ONET])
+from tests.flow_data import ONET, import_catalogue, onet_bundle
 
 
 @pytest.fixture
 def loaded(app, tmp_path):
-    return _import(app, tmp_path)
-
-
-@pytest.fixture
-def with_onet(settings, tmp_path):
-    """The tiny skills stored as ``esco`` (the taxonomy the weights' skill profiles come
-    from), a few O*NET occupations, the catalogue: the learned scorer applies."""
-    from skillmatch.app import SkillMatch
-
-    app = SkillMatch(settings)
-    app.taxonomies.save(tiny_bundle("esco"))
-    app.taxonomies.save(_onet())
-    app.build_indexes(["esco"])
-    yield _import(app, tmp_path)
-    app.close()
+    return import_catalogue(app, tmp_path)
 
 
 def test_demand_weights_decay_and_specificity() -> None:
@@ -231,7 +159,7 @@ def test_cip_code_brings_the_prior(with_onet) -> None:
 
 
 def test_skill_profiles_need_esco(loaded) -> None:
-    loaded.taxonomies.save(_onet())  # O*NET, but skills linked against the custom "tiny"
+    loaded.taxonomies.save(onet_bundle())  # O*NET, but skills linked against the custom "tiny"
     report = loaded.align("cna", k=3)
     basis = report["prepares_for_basis"]
     assert basis["learned"] is True

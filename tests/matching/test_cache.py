@@ -13,23 +13,9 @@ import pytest
 from skillmatch.embeddings.fake import FakeEmbedder
 from skillmatch.matching import cache
 from skillmatch.matching.features import load_occupations, occupation_signals
-from tests.conftest import tiny_bundle
-from tests.test_flows import _import, _onet
 
 TEXTS = ["Take vital signs of patients and administer CPR.", "MIG welding of steel parts.",
          "Write Python programs; plan lessons.", "nothing known here"]
-
-
-@pytest.fixture
-def with_onet(settings, tmp_path):
-    from skillmatch.app import SkillMatch
-
-    app = SkillMatch(settings)
-    app.taxonomies.save(tiny_bundle("esco"))
-    app.taxonomies.save(_onet())
-    app.build_indexes(["esco"])
-    yield _import(app, tmp_path)
-    app.close()
 
 
 @pytest.fixture

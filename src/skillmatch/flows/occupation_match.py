@@ -45,7 +45,6 @@ from ..matching.features import (
     OccupationSignals,
     Programs,
     load_occupations,
-    occupation_signals,
     pair_features,
 )
 from ..matching.weights import (
@@ -195,10 +194,7 @@ def load_matcher(app: Any, linker: Any, path: Path | None = None) -> OccupationM
     occ = load_occupations(app)
     if not occ.socs:
         return "the onet taxonomy has no occupations"
-    workspace = getattr(app, "workspace", None)
-    if workspace is None:
-        side = occupation_signals(app.embedder.embed, linker, occ)
-    else:  # kept in the workspace: a new process loads it instead of recomputing it
-        side = cached_occupation_signals(workspace.derived_dir(CACHE_DIR), app.embedder,
-                                         linker, occ)
+    # kept in the workspace: a new process loads it instead of recomputing it
+    side = cached_occupation_signals(app.workspace.derived_dir(CACHE_DIR), app.embedder,
+                                     linker, occ)
     return OccupationMatcher(weights, path, occ, side, linker, app.embedder)

@@ -62,20 +62,22 @@ class Occupations:
     codes: dict[str, str] = field(default_factory=dict)  # SOC -> its first O*NET-SOC code
 
 
+def _by_occupation(app: Any, select: str, alias: str, tail: str) -> dict[int, list[str]]:
+    """Texts of O*NET occupations grouped by occupation id, in ``tail``'s order."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for oid, text in app.conn.execute(
+            f"{select} JOIN occupations o ON o.id={alias}.occupation_id JOIN taxonomies x"
+            f" ON x.id=o.taxonomy_id WHERE x.name='onet' {tail}"):
+        out[oid].append(text)
+    return out
+
+
 def load_occupations(app: Any) -> Occupations:
     """O*NET occupations from the workspace (imported as taxonomy ``onet``)."""
-    tasks: dict[int, list[str]] = defaultdict(list)
-    for oid, text in app.conn.execute(
-        "SELECT t.occupation_id, t.text FROM occupation_tasks t JOIN occupations o"
-        " ON o.id=t.occupation_id JOIN taxonomies x ON x.id=o.taxonomy_id"
-        " WHERE x.name='onet' ORDER BY t.id"):
-        tasks[oid].append(text)
-    alts: dict[int, list[str]] = defaultdict(list)
-    for oid, label in app.conn.execute(
-        "SELECT l.occupation_id, l.label FROM occupation_labels l JOIN occupations o"
-        " ON o.id=l.occupation_id JOIN taxonomies x ON x.id=o.taxonomy_id"
-        " WHERE x.name='onet' AND l.kind='alternative' ORDER BY l.id"):
-        alts[oid].append(label)
+    tasks = _by_occupation(app, "SELECT t.occupation_id, t.text FROM occupation_tasks t",
+                           "t", "ORDER BY t.id")
+    alts = _by_occupation(app, "SELECT l.occupation_id, l.label FROM occupation_labels l",
+                          "l", "AND l.kind='alternative' ORDER BY l.id")
     by_soc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in app.taxonomies.occupations("onet"):
         by_soc[row["code"][:7]].append(row)
