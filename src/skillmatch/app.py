@@ -26,7 +26,7 @@ from .linking.linker import SkillLinker
 from .linking.ranker import RankerModel
 from .records import LinkResult
 from .settings import Settings
-from .storage.records_store import RecordStore
+from .storage.records_store import RecordStore, decode_row
 from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .workspace import Workspace
 
@@ -40,6 +40,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]
+RECORD_KINDS = ("credential", "posting", "need")
+# manifest keys FaissIndex.save computes itself (the rest name what the index holds)
+_COMPUTED_MANIFEST = frozenset({"format", "index_type", "metric", "dimension", "count",
+                                "positions", "params", "versions", "saved_at"})
+
+
+def _kind(kind: str) -> str:
+    if kind not in RECORD_KINDS:
+        raise InputError(f"unknown record kind {kind!r} (choose one of "
+                         f"{', '.join(RECORD_KINDS)})", field="kind")
+    return kind
 
 
 class SkillMatch:
@@ -311,7 +322,7 @@ class SkillMatch:
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
         """One stored record with its skill mentions and their evidence."""
         store = RecordStore(self.conn)
-        row = store.get(kind, record_id)
+        row = decode_row(store.get(_kind(kind), record_id))
         mentions = store.evidence(kind, row["id"])
         skills = self.taxonomies.skills_by_id(m["skill_id"] for m in mentions)
         row["skills"] = [
@@ -323,6 +334,46 @@ class SkillMatch:
             for m in mentions
         ]
         return row
+
+    def list_records(self, kind: str, *, limit: int | None = 20,
+                     offset: int = 0) -> dict[str, Any]:
+        """A page of the stored records of ``kind``, in import order, and their total."""
+        kind = _kind(kind)
+        if limit is not None and limit < 1:
+            raise InputError(f"limit must be at least 1, got {limit}", field="limit")
+        if offset < 0:
+            raise InputError(f"offset must be at least 0, got {offset}", field="offset")
+        total, rows = RecordStore(self.conn).page(kind, limit=limit, offset=offset)
+        return {"kind": kind, "total": total, "offset": offset, "limit": limit,
+                "records": rows}
+
+    def delete_records(self, kind: str, ids: Sequence[str]) -> dict[str, Any]:
+        """Delete records by id: their rows, skill mentions and index vectors, in one
+        database transaction; an unknown id is an error and deletes nothing. Demand and
+        the catalogue are recomputed on next use, so later calls see them gone."""
+        from .catalog.pipeline import INDEXED
+
+        kind = _kind(kind)
+        codes = [c for c in ids if c]
+        if not codes:
+            raise InputError(f"no ids to delete (give the ids of the {kind}s)", field="ids")
+        directory = self.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
+        removed = 0
+
+        def drop_vectors(row_ids: list[int]) -> None:
+            # inside the transaction: if saving the index fails, nothing is deleted
+            nonlocal removed
+            if directory is None or not (directory / "manifest.json").exists():
+                return
+            index, manifest = FaissIndex.load(directory)
+            removed = index.remove(np.array(row_ids, dtype=np.int64))
+            if removed:
+                index.save(directory, {k: v for k, v in manifest.items()
+                                       if k not in _COMPUTED_MANIFEST})
+
+        deleted = RecordStore(self.conn).delete(kind, codes, before_commit=drop_vectors)
+        self._changed()
+        return {"kind": kind, "deleted": deleted, "vectors_removed": removed}
 
     # ---------------------------------------------------------------- demand
     @property

@@ -270,7 +270,19 @@ def _record_group(kind: str, plural: str, what: str) -> None:
             *(f"  could not link for {rid}: {', '.join(p)}" for rid, p in d["unresolved"].items()),
         ])
 
-    @group.command("show", help=f"One of the {what} with its skills and evidence.")
+    @group.command("list", help=f"The stored {what}, a page at a time, with their total.")
+    @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+                  help="At most this many.")
+    @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+                  help="Skip this many first (in import order).")
+    @click.option("--all", "all_", is_flag=True, help="Every record (no --limit).")
+    @click.option("--format", "fmt", type=FORMATS, default="table")
+    @click.pass_context
+    def list_(ctx: click.Context, limit: int, offset: int, all_: bool, fmt: str) -> None:
+        data = _app(ctx).list_records(kind, limit=None if all_ else limit, offset=offset)
+        _emit(data, fmt, lambda d: _records_table(d, plural))
+
+    @group.command("show", help=f"One of the {what} with its fields, skills and evidence.")
     @click.argument("record_id")
     @click.option("--format", "fmt", type=FORMATS, default="table")
     @click.pass_context
@@ -278,9 +290,90 @@ def _record_group(kind: str, plural: str, what: str) -> None:
         data = _app(ctx).record(kind, record_id)
         _emit(data, fmt, lambda d: [
             f"{d['code']}: {d.get('title') or d.get('role') or d.get('employer')}",
+            *_fields(d),
+            f"  skills ({len(d['skills'])}):",
             *(f"    {x['score']:.2f}  {x['label'][:45]:<45} {x['source']:<8} {x['role']:<9}"
               f" \"{(x['evidence']['text'] or '')[:40]}\"" for x in d["skills"]),
         ])
+
+    @group.command("delete", help=f"Delete {what} by id, with their skills and vectors "
+                   "(an unknown id deletes nothing).")
+    @click.argument("record_ids", nargs=-1, required=True)
+    @click.option("--format", "fmt", type=FORMATS, default="table")
+    @click.pass_context
+    def delete(ctx: click.Context, record_ids: tuple[str, ...], fmt: str) -> None:
+        data = _app(ctx).delete_records(kind, record_ids)
+        _emit(data, fmt, lambda d: [
+            f"deleted {len(d['deleted'])} {kind if len(d['deleted']) == 1 else plural}: "
+            f"{', '.join(d['deleted'])}"
+            + (f" ({d['vectors_removed']} vectors removed)" if kind != "need" else "")])
+
+
+# the columns a list shows per kind (after the id), with their widths
+_LIST_COLUMNS = {
+    "credential": (("title", 36), ("provider", 24), ("cost", 9), ("hours", 9),
+                   ("region", 16)),
+    "posting": (("title", 36), ("employer", 24), ("region", 16), ("date_posted", 10)),
+    "need": (("employer", 28), ("role", 24), ("region", 16), ("date", 10)),
+}
+
+
+def _records_table(d: dict[str, Any], plural: str) -> Iterable[str]:
+    rows = d["records"]
+    if not d["total"]:
+        yield f"no {plural} stored"
+        return
+    if not rows:
+        yield f"no {plural} after offset {d['offset']} ({d['total']:,} stored)"
+        return
+    first, last = d["offset"] + 1, d["offset"] + len(rows)
+    more = f" (next: --offset {last})" if last < d["total"] else ""
+    yield f"{plural} {first:,}-{last:,} of {d['total']:,}{more}"
+    columns = _LIST_COLUMNS[d["kind"]]
+    width = max(12, *(len(r["code"]) for r in rows))
+    yield (f"{'id':<{width}} " + " ".join(f"{name:<{w}}" for name, w in columns)
+           + " skills")
+    for r in rows:
+        cells = [_cell(name, r[name])[:w] for name, w in columns]
+        yield (f"{r['code']:<{width}} " + " ".join(f"{c:<{w}}" for c, (_, w) in
+                                                   zip(cells, columns))
+               + f" {r['skill_count']:>6}")
+
+
+def _cell(name: str, value: Any) -> str:
+    if name == "cost":
+        return _cost(value)
+    if name == "hours":
+        return _hours(value)
+    return "" if value is None else str(value)
+
+
+def _cost(value: float | None) -> str:
+    """A credential's cost: unknown (never free or 0 when not given), free, or dollars."""
+    if value is None:
+        return "unknown"
+    return "free" if value == 0 else f"${value:,.0f}"
+
+
+def _hours(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:g} h"
+
+
+_SHOWN = {"id", "code", "title", "skills", "meta", "content_hash", "updated_at"}
+
+
+def _fields(d: dict[str, Any]) -> Iterable[str]:
+    """A stored record's fields, one a line; empty ones left out, cost and hours always
+    (unknown when not given); fields the importer kept but does not use last."""
+    for name, value in d.items():
+        if name in _SHOWN or (value in ("", [], None) and name not in ("cost", "hours")):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        yield f"  {name}: {_cell(name, value)}"
+    for name, value in (d.get("meta") or {}).items():
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+        yield f"  {name}: {str(text)[:200]}"
 
 
 _record_group("credential", "credentials", "credentials")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -47,6 +47,16 @@ def _row(record: Record) -> dict[str, Any]:
                 required_skills=j(record.required_skills),
                 preferred_skills=j(record.preferred_skills), openings=record.openings,
                 region=record.region, date=record.date, meta=j(record.meta, sort_keys=True))
+
+
+JSON_COLUMNS = frozenset({"occupation_codes", "declared_skills", "required_skills",
+                          "preferred_skills", "meta"})
+
+
+def decode_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as callers show it: the JSON columns (lists, ``meta``) decoded."""
+    return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v
+            for k, v in row.items()}
 
 
 def kind_of(record: Record) -> str:
@@ -107,6 +117,50 @@ class RecordStore:
 
     def count(self, kind: str) -> int:
         return int(self.conn.execute(f"SELECT count(*) FROM {TABLES[kind]}").fetchone()[0])
+
+    def page(self, kind: str, *, limit: int | None, offset: int = 0
+             ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many ``kind`` records are stored, the rows from ``offset`` on, at most
+        ``limit`` of them, in import order), each with ``skill_count``: its skill mentions."""
+        table = TABLES[kind]
+        rows = self.conn.execute(
+            f"SELECT r.*, (SELECT count(*) FROM skill_mentions m WHERE m.record_kind=?"
+            f" AND m.record_id=r.id) AS skill_count FROM {table} r ORDER BY r.id"
+            " LIMIT ? OFFSET ?",
+            (kind, -1 if limit is None else limit, offset))
+        return self.count(kind), [decode_row(dict(r)) for r in rows]
+
+    def delete(self, kind: str, codes: Sequence[str],
+               before_commit: Callable[[list[int]], None] | None = None) -> list[str]:
+        """Delete records by id with their skill mentions, in one transaction.
+
+        Every id must exist: an unknown one raises :class:`NotFoundError` naming it and
+        nothing is deleted. ``before_commit(row ids)`` runs inside the transaction (e.g.
+        to drop the records' vectors); if it raises, the deletion is rolled back."""
+        table = TABLES[kind]
+        wanted = list(dict.fromkeys(codes))
+        with transaction(self.conn) as c:
+            found: dict[str, int] = {}
+            for i in range(0, len(wanted), 900):
+                chunk = wanted[i : i + 900]
+                found.update((code, int(rid)) for code, rid in c.execute(
+                    f"SELECT code, id FROM {table} WHERE code IN ({','.join('?' * len(chunk))})",
+                    chunk))
+            missing = [code for code in wanted if code not in found]
+            if missing:
+                which = (f"id {missing[0]!r}" if len(missing) == 1
+                         else "ids " + ", ".join(repr(m) for m in missing))
+                raise NotFoundError(f"no {kind} with {which}; nothing deleted")
+            ids = [found[code] for code in wanted]
+            for i in range(0, len(ids), 900):
+                part = ids[i : i + 900]
+                marks = ",".join("?" * len(part))
+                c.execute(f"DELETE FROM skill_mentions WHERE record_kind=? AND record_id IN"
+                          f" ({marks})", [kind, *part])
+                c.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part)
+            if before_commit is not None:
+                before_commit(ids)
+        return wanted
 
     def ids(self, kind: str) -> list[int]:
         return [int(r[0]) for r in self.conn.execute(f"SELECT id FROM {TABLES[kind]} ORDER BY id")]
