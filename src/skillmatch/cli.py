@@ -255,7 +255,8 @@ def _record_group(kind: str, plural: str, what: str) -> None:
     def group() -> None:
         pass
 
-    @group.command("import", help=f"Import {what} from CSV or JSON Lines (upsert by id); "
+    @group.command("import", help=f"Import {what} from CSV or JSON Lines (upsert by id), "
+                   "plain, .gz or in a .zip (ARCHIVE.zip!MEMBER picks one of several); "
                    "skills are linked with evidence, texts embedded and indexed.")
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--force", is_flag=True, help="Re-process records whose content is unchanged.")
