@@ -126,6 +126,11 @@ class LinkedSkill:
 class LinkResult:
     text: str
     skills: list[LinkedSkill]
+    # occupations named by title lines (document rules), never linked as skills
+    occupations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "skills": [s.to_dict() for s in self.skills]}
+        out: dict[str, Any] = {"text": self.text, "skills": [s.to_dict() for s in self.skills]}
+        if self.occupations:
+            out["occupations"] = self.occupations
+        return out

@@ -101,6 +101,18 @@ class Settings(BaseSettings):
         "(models/<model>/ranker.json), when there is one, orders ranked results and gives "
         "every linked skill a probability; 'off': the raw linker score only.",
     )
+    link_profile: Literal["document", "legacy"] = Field(
+        default="document",
+        description="'document': section, field-line and title rules, acronym aliases "
+        "matched lexically only, and the keep-or-drop decision on the document model's "
+        "calibrated probability (models/<model>/document.json); 'legacy': the raw-score "
+        "linker of earlier versions, for comparison.",
+    )
+    link_probability_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="Probability a linked skill needs under the document model "
+        "(default: the cut stored with the model, chosen on SkillSpan dev).",
+    )
     # --- demand -----------------------------------------------------------
     demand_half_life_days: float = Field(
         default=365.0, gt=0, description="A record this many days old counts half."

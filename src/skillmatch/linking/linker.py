@@ -38,6 +38,15 @@ from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
 from ..storage.taxonomy_store import SkillRow, TaxonomyStore
 from .bm25 import LabelBM25
+from .document import (
+    DOC_FEATURES,
+    DocumentCandidates,
+    OccupationMention,
+    TitleMatcher,
+    acronym_entries,
+    document_rows,
+    logit,
+)
 from .lexicon import LexicalHit, Lexicon
 from .ranker import FEATURES, REUSE, RankerModel, feature_rows
 from .segment import Segment, segment
@@ -59,6 +68,8 @@ class _Best:
     dense: float = -1.0  # best segment score before lexical bonus and support
     probability: float | None = None  # the ranker's calibrated probability
     raw: float | None = None  # the linker's own score, when ranked by probability
+    decision: float | None = None  # the document model's calibrated probability
+    acronym: bool = False  # found only through an acronym alias
 
 
 @dataclass
@@ -88,6 +99,11 @@ class SkillLinker:
         clauses: bool = True,
         drop_boilerplate: bool = True,
         ranker: RankerModel | None = None,
+        sections: bool = False,
+        acronyms: str = "dense",
+        titles: bool = False,
+        document_model: RankerModel | None = None,
+        decision_threshold: float | None = None,
     ) -> None:
         self.threshold = threshold
         self.top_k = top_k
@@ -99,6 +115,21 @@ class SkillLinker:
         self.clauses = clauses
         self.drop_boilerplate = drop_boilerplate
         self.ranker = ranker
+        self.sections = sections
+        self.acronyms = acronyms
+        self.titles = titles
+        self.document_model = document_model
+        self.decision_threshold = decision_threshold
+
+    @property
+    def document_threshold(self) -> float | None:
+        """The probability a linked skill needs (the document model's), or None when
+        thresholded linking keys on the raw score (no document model)."""
+        if self.document_model is None:
+            return None
+        if self.decision_threshold is not None:
+            return self.decision_threshold
+        return float(self.document_model.meta.get("threshold", 0.5))
 
     def fit(
         self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex]
@@ -114,9 +145,24 @@ class SkillLinker:
         self.indexes_ = indexes
         self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
         self.store_, self.names_ = store, names
-        if self.ranker is not None:
+        if self.ranker is not None or self.document_model is not None:
             self._fit_features(store, names)
+        self._fit_document(store, names)
         return self
+
+    def _fit_document(self, store: TaxonomyStore, names: list[str]) -> None:
+        """Document rules: acronym aliases leave dense retrieval (their entries own no
+        skill there) and are scored against their skill's preferred label; occupation
+        titles, to recognise a title line that names a job."""
+        self.acronym_labels_, self.preferred_label_ = acronym_entries(store.labels(names))
+        if self.acronyms == "lexical" and self.acronym_labels_:
+            pos = np.searchsorted(self.entry_ids_, np.array(sorted(self.acronym_labels_)))
+            pos = pos[pos < len(self.entry_ids_)]
+            hit = self.entry_ids_[pos]
+            self.entry_owners_ = self.entry_owners_.copy()
+            self.entry_owners_[pos[np.isin(hit, list(self.acronym_labels_))]] = -1
+        self.titles_ = (TitleMatcher().fit(store.occupation_titles(names)) if self.titles
+                        else None)
 
     def _fit_features(self, store: TaxonomyStore, names: list[str]) -> None:
         """What the ranker's features need: BM25 over labels, the preferred-label and
@@ -154,6 +200,12 @@ class SkillLinker:
 
     def _keeper(self, threshold: float | None) -> Callable[[list[LinkedSkill]],
                                                             list[LinkedSkill]]:
+        decision = self.document_threshold
+        if decision is not None:  # keep or drop on the document model's probability
+            cut = decision if threshold is None else threshold
+            return lambda ranked: sorted(
+                (s for s in ranked if (s.probability or 0.0) >= cut),
+                key=lambda s: (-(s.probability or 0.0), s.label))
         cut = self.threshold if threshold is None else threshold
         return lambda ranked: [s for s in ranked if s.score >= cut]
 
@@ -162,7 +214,8 @@ class SkillLinker:
         with ``documents=False`` only the segments (what :meth:`link` and :meth:`rank` need).
         """
         segments = [
-            segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate)
+            segment(t, clauses=self.clauses, drop_boilerplate=self.drop_boilerplate,
+                    sections=self.sections)
             for t in texts
         ]
         flat = [s.text for segs in segments for s in segs]
@@ -208,6 +261,14 @@ class SkillLinker:
             self.ranker = saved
         return out
 
+    def document_table(self, texts: Sequence[str]) -> list[DocumentCandidates]:
+        """Per text: every candidate thresholded linking weighs (codes, evidence spans)
+        and its document features: what :mod:`~..evaluation.document_fit` learns from."""
+        out: list[DocumentCandidates] = []
+        self._run(texts, keep=lambda ranked: ranked, cap=self.max_per_segment,
+                  depth=self.candidates, documents=out)
+        return out
+
     def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
         """The ``k`` best skills of each text, whatever their score."""
         top = self.top_k if k is None else k
@@ -227,6 +288,7 @@ class SkillLinker:
         prepared: Prepared | None = None,
         collect: list[tuple[list[str], np.ndarray]] | None = None,
         by_probability: bool = False,
+        documents: list[DocumentCandidates] | None = None,
     ) -> list[LinkResult]:
         if prepared is None:
             prepared = self.prepare(texts, documents=sink is not None)
@@ -249,15 +311,23 @@ class SkillLinker:
             offset += len(segs)
             if sink is not None:
                 sink.append(self._document_vector(segs, seg_vectors, prepared.fallback.get(pos)))
-            best = self._score_text(text, segs, seg_vectors, seg_dense, cap, by_probability)
+            found: list[OccupationMention] = []
+            best = self._score_text(text, segs, seg_vectors, seg_dense, cap, by_probability,
+                                    found)
             if collect is not None:
                 owners, x = self.candidate_features(text, segs, seg_vectors, best)
                 collect.append(([self.skills_[o].code for o in owners], x))
+            if documents is not None:
+                owners, x = self.document_features(text, segs, seg_vectors, best)
+                documents.append(DocumentCandidates(
+                    [self.skills_[o].code for o in owners],
+                    [(best[o].start, best[o].end) for o in owners], x))
             ranked = sorted(
                 (self._linked(text, sid, b) for sid, b in best.items()),
                 key=lambda s: (-s.score, s.label),
             )
-            results.append(LinkResult(text=text, skills=keep(ranked)))
+            results.append(LinkResult(text=text, skills=keep(ranked),
+                                      occupations=[o.to_dict() for o in found]))
         return results
 
     def _document_vector(
@@ -307,12 +377,19 @@ class SkillLinker:
         dense: list[dict[int, float]],
         cap: int | None,
         by_probability: bool = False,
+        occupations: list[OccupationMention] | None = None,
     ) -> dict[int, _Best]:
         hits_by_seg = self._lexical(text, segs)
         best: dict[int, _Best] = {}
         context: dict[int, float] = {}
         floor = 0.0
         for i, seg in enumerate(segs):
+            if seg.kind == "title" and self.titles_ is not None:
+                named = self.titles_.match(seg.text)
+                if named is not None:  # a job title: its occupation, not a skill
+                    if occupations is not None:
+                        occupations.append(OccupationMention(*named, seg.start, seg.end))
+                    continue
             if not seg.is_clause:
                 context = dense[i]
                 floor = min(context.values(), default=0.0)
@@ -359,6 +436,8 @@ class SkillLinker:
                 cur.sources.add("dense")
                 if used:
                     cur.sources.add("exact" if used.kind == "preferred" else "alias")
+                    if used.entry in self.acronym_labels_:
+                        cur.acronym = True
         if self.support_weight:
             for cur in best.values():
                 ranked = sorted(cur.sentences.values(), reverse=True)
@@ -366,16 +445,63 @@ class SkillLinker:
                     cur.score = min(1.0, cur.score + self.support_weight * max(ranked[1], 0.0))
         if self.ranker is not None and best:
             self._calibrate(text, segs, vectors, best, by_probability)
+        if self.document_model is not None and best and not by_probability:
+            self._decide(text, segs, vectors, best)
         return best
 
+    def document_features(self, text: str, segs: list[Segment], vectors: np.ndarray,
+                          best: dict[int, _Best]) -> tuple[list[int], np.ndarray]:
+        """The document model's features for the candidates of one text: the ranker's,
+        plus how the document supports each (see :mod:`.document`)."""
+        owners, base = self.candidate_features(text, segs, vectors, best, FEATURES)
+        n_sentences = len({s.sentence for s in segs})
+        title_words = set(_WORDS.findall(text.split("\n", 1)[0].lower()))
+        extras = []
+        for o in owners:
+            b = best[o]
+            evidence = text[b.start : b.end]
+            words = _WORDS.findall(evidence)
+            label_words = set(_WORDS.findall(self.skills_[o].label.lower()))
+            sentence = next((s for s in segs if not s.is_clause
+                             and s.start <= b.start and b.end <= s.end), None)
+            extras.append({
+                "p_sentence": logit(b.probability) if b.probability is not None else 0.0,
+                "calibrated": float(b.probability is not None),
+                "sentences": float(np.log1p(len(b.sentences))),
+                "strong_sentences": float(np.log1p(sum(v >= 0.5 for v in b.sentences.values()))),
+                "evidence_words": float(np.log1p(len(words))),
+                "clause": float(sentence is not None and (b.start, b.end)
+                                != (sentence.start, sentence.end)),
+                "doc_sentences": float(np.log1p(n_sentences)),
+                "acronym": float(b.acronym),
+                "lexical_only": float(b.dense < 0.3 and bool(b.sources - {"dense"})),
+                "title_overlap": float(bool(label_words & title_words)),
+            })
+        return owners, document_rows(base, extras)
+
+    def _decide(self, text: str, segs: list[Segment], vectors: np.ndarray,
+                best: dict[int, _Best]) -> None:
+        """Every candidate's calibrated document probability (its keep-or-drop score)."""
+        assert self.document_model is not None
+        fitted_for = self.document_model.meta.get("taxonomy_name")
+        if fitted_for:
+            best = {o: b for o, b in best.items() if self.skills_[o].taxonomy == fitted_for}
+            if not best:
+                return
+        owners, x = self.document_features(text, segs, vectors, best)
+        cols = [DOC_FEATURES.index(f) for f in self.document_model.features]
+        for owner, p in zip(owners, self.document_model.predict(x[:, cols]).tolist()):
+            best[owner].decision = p
+
     def candidate_features(self, text: str, segs: list[Segment], vectors: np.ndarray,
-                           best: dict[int, _Best]) -> tuple[list[int], np.ndarray]:
+                           best: dict[int, _Best], features: tuple[str, ...] | None = None
+                           ) -> tuple[list[int], np.ndarray]:
         """The ranker's feature matrix for the candidates of one text."""
         if not hasattr(self, "bm25_"):
             self._fit_features(self.store_, self.names_)
         owners = list(best)
         if not owners or not len(vectors):
-            return [], feature_rows([])
+            return [], feature_rows([], features or FEATURES)
         rows = [self.feature_row_[o] for o in owners]
         whole = [i for i, s in enumerate(segs) if not s.is_clause] or list(range(len(segs)))
         seg_vecs = vectors[whole]
@@ -404,7 +530,9 @@ class SkillLinker:
             if row.reuse_level in REUSE:
                 cand[REUSE[row.reuse_level]] = 1.0
             cands.append(cand)
-        return owners, feature_rows(cands, self.ranker.features if self.ranker else FEATURES)
+        if features is None:
+            features = self.ranker.features if self.ranker else FEATURES
+        return owners, feature_rows(cands, features)
 
     def _calibrate(self, text: str, segs: list[Segment], vectors: np.ndarray,
                    best: dict[int, _Best], by_probability: bool) -> None:
@@ -429,6 +557,9 @@ class SkillLinker:
         for hit in self.lexicon_.find(text):
             if hit.owner not in self.skills_:
                 continue
+            if (self.acronyms == "lexical" and hit.entry in self.acronym_labels_
+                    and not text[hit.start : hit.end].isupper()):
+                continue  # "cna" or "Act" in running text is not the acronym
             inside = [i for i, s in enumerate(segs) if s.start <= hit.start and hit.end <= s.end]
             if inside:
                 smallest = min(inside, key=lambda i: segs[i].end - segs[i].start)
@@ -438,9 +569,13 @@ class SkillLinker:
     def _cosine(self, vector: np.ndarray, hit: LexicalHit) -> float:
         taxonomy = self.skills_[hit.owner].taxonomy
         index = self.indexes_.get(taxonomy)
-        if index is None or hit.entry not in index:
+        entry = hit.entry
+        if self.acronyms == "lexical" and entry in self.acronym_labels_:
+            # an acronym's own vector means little: score against the preferred label
+            entry = self.preferred_label_.get(hit.owner, entry)
+        if index is None or entry not in index:
             return 0.0
-        return float(index.vectors(np.array([hit.entry]))[0] @ vector)
+        return float(index.vectors(np.array([entry]))[0] @ vector)
 
     def _linked(self, text: str, skill_id: int, best: _Best) -> LinkedSkill:
         row = self.skills_[skill_id]
@@ -453,5 +588,5 @@ class SkillLinker:
             sources=tuple(sorted(best.sources)),
             row_id=skill_id,
             similarity=best.raw,
-            probability=best.probability,
+            probability=best.decision if best.decision is not None else best.probability,
         )

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,15 +59,16 @@ class RankerModel:
                 "scale": self.scale.tolist(), "coef": self.coef.tolist(),
                 "intercept": self.intercept, "meta": self.meta}
 
-    def save(self, folder: Path) -> Path:
-        path = Path(folder) / FILENAME
-        tmp = path.with_suffix(".tmp")
+    def save(self, folder: Path, filename: str = FILENAME) -> Path:
+        path = Path(folder) / filename
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
         tmp.write_text(json.dumps(self.to_json(), indent=2) + "\n")
         tmp.replace(path)
         return path
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], source: str = FILENAME) -> RankerModel:
+    def from_json(cls, data: dict[str, Any], source: str = FILENAME,
+                  known: tuple[str, ...] = FEATURES) -> RankerModel:
         try:
             features = tuple(data["features"])
             mean, scale, coef = (np.asarray(data[k], dtype=np.float64)
@@ -74,18 +77,19 @@ class RankerModel:
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtifactError(f"{source}: not a ranker ({exc!r}); refit it with "
                                 "`skillmatch models fit-ranker`") from None
-        unknown = sorted(set(features) - set(FEATURES))
+        unknown = sorted(set(features) - set(known))
         if unknown or any(len(a) != len(features) for a in (mean, scale, coef)):
             raise ArtifactError(f"{source}: features {unknown or features} do not match this "
-                                f"version's ({', '.join(FEATURES)}); refit the ranker")
+                                f"version's ({', '.join(known)}); refit the ranker")
         return cls(features, mean, scale, coef, intercept, dict(data.get("meta", {})))
 
     @classmethod
-    def load(cls, folder: Path) -> RankerModel | None:
-        path = Path(folder) / FILENAME
+    def load(cls, folder: Path, filename: str = FILENAME,
+             known: tuple[str, ...] = FEATURES) -> RankerModel | None:
+        path = Path(folder) / filename
         if not path.exists():
             return None
-        return cls.from_json(json.loads(path.read_text()), str(path))
+        return cls.from_json(json.loads(path.read_text()), str(path), known)
 
 
 def feature_rows(cands: list[dict[str, float]], features: tuple[str, ...] = FEATURES

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .sections import SKIPPED, classify_lines
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -13,6 +15,7 @@ class Segment:
     text: str
     sentence: int  # index of the sentence this segment belongs to
     is_clause: bool  # False for a whole sentence
+    kind: str = "content"  # content, or "title" (a short first line naming the document)
 
 
 # Sentence ends: . ! ? followed by space and an upper-case letter, digit or bullet;
@@ -89,15 +92,22 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True) -> list[Segment]:
+def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True,
+            sections: bool = False) -> list[Segment]:
     """Sentences (and, with ``clauses``, their clauses) of ``text``, in order.
 
     Offsets index into ``text``. A clause is only emitted when the sentence
     splits into at least two pieces of two or more words; fragments shorter
-    than that are merged into their neighbour.
+    than that are merged into their neighbour. With ``sections``, the lines that
+    :mod:`.sections` finds are not skill content (field labels, headings, benefits,
+    company, legal and application sections) are skipped, and a title line is kept
+    with ``kind="title"``.
     """
     out: list[Segment] = []
     sentence_no = 0
+    skipped: list[tuple[int, int, str]] = []
+    if sections and "\n" in text.strip():
+        skipped = [(a, b, k) for a, b, k in classify_lines(text)]
     for s_start, s_end in _spans(text, _SENTENCE_BREAK, 0, len(text)):
         s_start, s_end = _trim(text, s_start, s_end, lead_in=False)
         if s_end - s_start < 2 or _words(text[s_start:s_end]) == 0:
@@ -105,19 +115,34 @@ def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True) -> l
         sentence = text[s_start:s_end]
         if drop_boilerplate and is_boilerplate(sentence):
             continue
+        kind = _line_kind(skipped, s_start, s_end)
+        if kind in SKIPPED and kind != "title" or kind == "heading":
+            continue
         t_start, t_end = _trim(text, s_start, s_end, lead_in=True)
-        out.append(Segment(s_start, s_end, sentence, sentence_no, False))
+        out.append(Segment(s_start, s_end, sentence, sentence_no, False,
+                           "title" if kind == "title" else "content"))
         if clauses:
             pieces = _merge(text, _spans(text, _CLAUSE_BREAK, t_start, t_end))
             if len(pieces) > 1:
                 for c_start, c_end in pieces:
                     c_start, c_end = _trim(text, c_start, c_end, lead_in=True)
                     if c_end > c_start:
-                        out.append(Segment(c_start, c_end, text[c_start:c_end], sentence_no, True))
+                        out.append(Segment(c_start, c_end, text[c_start:c_end], sentence_no,
+                                           True))
             elif (t_start, t_end) != (s_start, s_end) and t_end > t_start:
                 out.append(Segment(t_start, t_end, text[t_start:t_end], sentence_no, True))
         sentence_no += 1
     return out
+
+
+def _line_kind(lines: list[tuple[int, int, str]], start: int, end: int) -> str:
+    """The kind of the classified line holding ``start:end`` ("content" when none)."""
+    for a, b, kind in lines:
+        if a <= start and end <= b:
+            return kind
+        if a > start:
+            break
+    return "content"
 
 
 _FRAGMENT_WORDS = frozenset(
