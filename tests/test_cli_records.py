@@ -64,3 +64,22 @@ def test_show_and_delete(cli) -> None:
     assert json.loads(posting.output)["deleted"] == ["p0"]
     demand = json.loads(invoke("demand", "--region", "TX-Houston", "--format", "json").output)
     assert demand["records"] == 5
+
+
+def test_import_reports_unused_fields_and_titles_only(cli) -> None:
+    invoke, tmp = cli
+    rows = [{"id": f"jp{i}", "title": "Registered Nurse",
+             "hiringOrganization": {"name": "Bayou Health"},
+             "responsibilities": "Assess patients, take vital signs and document their care."}
+            for i in range(5)]
+    path = tmp / "jobposting.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    out = invoke("postings", "import", str(path))
+    assert out.exit_code == 0, out.output
+    lines = out.stdout.splitlines()
+    assert ("  unused fields: hiringOrganization (5 records), responsibilities (5); kept as "
+            "extra fields (see show), read by no flow") in lines
+    assert ("  imported as titles only: 5 records had no description; text found in "
+            "responsibilities (5)") in lines
+    plain = invoke("credentials", "import", str(tmp / "credentials.jsonl"))
+    assert "unused" not in plain.stdout and "titles only" not in plain.stdout

@@ -269,6 +269,7 @@ def _record_group(kind: str, plural: str, what: str) -> None:
             f"{d['unchanged']:,} unchanged, {d['mentions']:,} skill mentions "
             f"in {d['seconds']} s ({d['per_second']}/s)",
             *(f"  could not link for {rid}: {', '.join(p)}" for rid, p in d["unresolved"].items()),
+            *_field_use_lines(d),
         ])
 
     @group.command("list", help=f"The stored {what}, a page at a time, with their total.")
@@ -308,6 +309,22 @@ def _record_group(kind: str, plural: str, what: str) -> None:
             f"deleted {len(d['deleted'])} {kind if len(d['deleted']) == 1 else plural}: "
             f"{', '.join(d['deleted'])}"
             + (f" ({d['vectors_removed']} vectors removed)" if kind != "need" else "")])
+
+
+def _field_use_lines(d: dict[str, Any]) -> Iterable[str]:
+    """One line for the fields an import does not use, one for titles-only records."""
+    unused = list(d.get("unused_fields", {}).items())
+    if unused:
+        (name, n), rest = unused[0], unused[1:]
+        yield (f"  unused fields: {name} ({n:,} record{'s' if n != 1 else ''})"
+               + "".join(f", {k} ({v:,})" for k, v in rest)
+               + "; kept as extra fields (see show), read by no flow")
+    titles = d.get("titles_only")
+    if titles:
+        n = titles["records"]
+        where = ", ".join(f"{k} ({v:,})" for k, v in titles["text_in"].items())
+        yield (f"  imported as titles only: {n:,} record{'s' if n != 1 else ''} had no "
+               f"description" + (f"; text found in {where}" if where else ""))
 
 
 # the columns a list shows per kind (after the id), with their widths

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,13 +44,61 @@ class ImportReport:
     mentions: int = 0
     unresolved: dict[str, list[str]] = field(default_factory=dict)  # record id -> phrases
     seconds: float = 0.0
+    unused_fields: dict[str, int] = field(default_factory=dict)  # field -> records with it
+    titles_only: dict[str, Any] | None = None  # see :func:`field_use`
 
     def to_dict(self) -> dict[str, Any]:
         per_second = self.imported / self.seconds if self.seconds else 0.0
         return {"kind": self.kind, "read": self.read, "imported": self.imported,
                 "unchanged": self.unchanged, "reindexed": self.reindexed,
                 "mentions": self.mentions, "unresolved": self.unresolved,
+                "unused_fields": self.unused_fields, "titles_only": self.titles_only,
                 "seconds": round(self.seconds, 2), "per_second": round(per_second, 1)}
+
+
+# Extra fields (kept in a record's ``meta``) that a flow reads: the CIP code of a
+# credential feeds align's learned "prepares for" prior (flows.occupation_match.cip_of).
+META_READ: dict[str, frozenset[str]] = {"credential": frozenset({"cip_code", "cip"})}
+LONG_TEXT = 40  # characters: a field this long in a record with no description is text
+
+
+def field_use(kind: str, records: Sequence[Record]
+              ) -> tuple[dict[str, int], dict[str, Any] | None]:
+    """The fields the records carry that nothing uses, and the records imported as
+    titles only.
+
+    A field the importer does not map to a record attribute is kept in the record's
+    ``meta`` (``show`` prints it) but no flow reads it, except those in
+    :data:`META_READ`: those are the unused fields, each with how many records carry a
+    value in it (most first). A credential or posting with no description is linked
+    and indexed on its title alone: ``{"records": how many, "text_in": {unused field:
+    how many of them hold text of LONG_TEXT characters or more there}}``, else None."""
+    read = META_READ.get(kind, frozenset())
+    unused: Counter[str] = Counter()
+    titles_only = 0
+    text_in: Counter[str] = Counter()
+    for record in records:
+        extras = {k: v for k, v in record.meta.items() if k not in read and _carries(v)}
+        unused.update(extras.keys())
+        if isinstance(record, Credential | Posting) and not record.description.strip():
+            titles_only += 1
+            text_in.update(k for k, v in extras.items() if _text_length(v) >= LONG_TEXT)
+    return dict(unused.most_common()), (
+        {"records": titles_only, "text_in": dict(text_in.most_common())} if titles_only
+        else None)
+
+
+def _carries(value: Any) -> bool:
+    return value not in (None, "", [], {}) and not (isinstance(value, str)
+                                                    and not value.strip())
+
+
+def _text_length(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.strip())
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return len(" ".join(v.strip() for v in value).strip())
+    return 0
 
 
 class DeclaredSkills:
@@ -106,6 +155,7 @@ class RecordImporter:
     ) -> ImportReport:
         started = time.perf_counter()
         report = ImportReport(kind=kind, read=len(records))
+        report.unused_fields, report.titles_only = field_use(kind, records)
         linker = declared.linker
         index = self._open_index(index_dir, linker.embedder_.dimension)
         stored = store.hashes(kind, [r.id for r in records])
