@@ -131,6 +131,37 @@ def taxonomy_list(ctx: click.Context, fmt: str) -> None:
     _emit(data, fmt, table)
 
 
+# ----------------------------------------------------------------- crosswalk
+@main.group()
+def crosswalk() -> None:
+    """Import and list occupation code crosswalks (O*NET-SOC 2010 to 2019, SOC 2010 to
+    2018): occupations then resolve by old codes, and postings coded with them count."""
+
+
+@crosswalk.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(["onet-2010", "soc-2010"]),
+              help="Only this crosswalk of a folder (default: every one found).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def crosswalk_import(ctx: click.Context, path: Path, kind: str | None, fmt: str) -> None:
+    """Import O*NET's 2010_to_2019_Crosswalk.csv, BLS's soc_2010_to_2018_crosswalk.xlsx,
+    or a folder holding them (replaces a crosswalk of the same kind)."""
+    data = _app(ctx).import_crosswalk(path, kind)
+    _emit(data, fmt, lambda rows: [f"imported {r['kind']}: {r['pairs']:,} code pairs from "
+                                   f"{r['source']}" for r in rows])
+
+
+@crosswalk.command("list")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def crosswalk_list(ctx: click.Context, fmt: str) -> None:
+    """Imported crosswalks."""
+    data = _app(ctx).list_crosswalks()
+    _emit(data, fmt, lambda rows: [f"{r['kind']:<10} {r['pairs']:>6,} pairs  {r['source']}"
+                                   for r in rows] or ["no crosswalk imported"])
+
+
 # --------------------------------------------------------------------- index
 @main.group()
 def index() -> None:
@@ -738,6 +769,37 @@ def models_fit_ranker(ctx: click.Context, limit: int | None, chart: Path | None,
     _emit(data, fmt, table)
 
 
+@models.command("fit-document")
+@click.option("--limit", type=click.IntRange(min=5),
+              help="Fit on the first N SkillSpan postings of each split only (quick runs).")
+@click.option("--dry-run", is_flag=True, help="Report the figures; write no document.json.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def models_fit_document(ctx: click.Context, limit: int | None, dry_run: bool,
+                        fmt: str) -> None:
+    """Fit the keep-or-drop probability of document linking for the active model (SkillSpan
+    train and dev postings, SkillSkape train; the cut chosen on SkillSpan dev)."""
+    from .evaluation.document_fit import fit_document_model
+
+    data = fit_document_model(_app(ctx), limit=limit, save=not dry_run, progress=Progress())
+
+    def table(d: dict[str, Any]) -> Iterable[str]:
+        yield f"{d['model']}: fitted in {d['seconds']} s on"
+        for name, f in d["fitted_on"].items():
+            yield f"  {name:<18} {f['texts']:>6} texts {f['candidates']:>7} candidates " \
+                  f"{f['right']:>6} right"
+        leg, ch = d["dev_legacy"], d["dev_chosen"]
+        yield (f"  SkillSpan dev postings, legacy linker: strict P {leg['strict']['precision']:.4f}"
+               f" R {leg['strict']['recall']:.4f}, {leg['links_per_posting']} links/posting")
+        yield (f"  chosen cut {d['threshold']}: strict P {ch['precision']:.4f} "
+               f"R {ch['recall']:.4f}, {ch['links_per_posting']} links/posting (out of fold)")
+        yield f"  expected calibration error {d['ece']:.4f}"
+        if d.get("path"):
+            yield f"  written to {d['path']}"
+
+    _emit(data, fmt, table)
+
+
 @models.command("list")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
@@ -778,6 +840,12 @@ def eval_() -> None:
 @click.option("--skillspan-limit", type=int, help="At most this many SkillSpan sentences.")
 @click.option("--skillskape-split", type=click.Choice(["test", "dev", "train"]),
               default="test", show_default=True)
+@click.option("--documents-split", type=click.Choice(["test", "dev", "train"]),
+              default="test", show_default=True,
+              help="SkillSpan split rebuilt into whole postings (tune on dev, report test).")
+@click.option("--documents-limit", type=int, help="At most this many whole postings.")
+@click.option("--documents-only", is_flag=True,
+              help="Only the whole-posting table, for the active model.")
 @click.option("--models", "names", default=None,
               help="Comma-separated models to compare (default: the base model and the "
               "fine-tuned one, or the active one if it is neither). Each other than the "
@@ -786,19 +854,34 @@ def eval_() -> None:
 @click.pass_context
 def eval_linking(
     ctx: click.Context, sample: int | None, seed: int, skillspan_limit: int | None,
-    skillskape_split: str, names: str | None, fmt: str
+    skillskape_split: str, documents_split: str, documents_limit: int | None,
+    documents_only: bool, names: str | None, fmt: str
 ) -> None:
-    """Skill linking: plain nearest label and the full linker, per model, side by side."""
+    """Skill linking: plain nearest label and the full linker, per model, side by side;
+    whole postings with today's linker (legacy profile) beside the document profile."""
     from .embeddings.export import BASE_MODEL, TRAINED_MODEL
-    from .evaluation.linking import evaluate_models, format_models
+    from .evaluation.linking import (
+        documents_eval,
+        ensure_esco,
+        evaluate_models,
+        format_documents,
+        format_models,
+    )
 
+    if documents_only:
+        app = _app(ctx)
+        ensure_esco(app, Progress())
+        docs = documents_eval(app, documents_split, documents_limit, Progress())
+        _emit(docs, fmt, format_documents)
+        return
     settings: Settings = ctx.find_root().obj["settings"]
     active = settings.model_name
     models = ([n.strip() for n in names.split(",") if n.strip()] if names
               else [BASE_MODEL, active if active != BASE_MODEL else TRAINED_MODEL])
     report = evaluate_models(
         settings, models, sample=sample, seed=seed, skillspan_limit=skillspan_limit,
-        skillskape_split=skillskape_split, progress=Progress()
+        skillskape_split=skillskape_split, documents_split=documents_split,
+        documents_limit=documents_limit, progress=Progress()
     )
     _emit(report, fmt, format_models)
 
@@ -839,6 +922,51 @@ def eval_matching(ctx: click.Context, dataset: str, crosswalk: Path | None,
                                             progress=Progress())
         _emit(report, fmt, matching.format_matching)
 
+
+
+@eval_.command("judged")
+@click.option("--make-sheet", is_flag=True,
+              help="Select the documents, run the linker configurations and write the blind "
+              "sheet and its key (judgements already in the sheet are carried over).")
+@click.option("--linkers", default="baseline,current", show_default=True,
+              help="Comma-separated linker configurations to run (--make-sheet).")
+@click.option("--dir", "sheet_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where the sheet lives (default: tests/data/judged in the project).")
+@click.option("--postings", type=click.IntRange(min=0), default=30, show_default=True)
+@click.option("--programs", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Texas ETPL programs.")
+@click.option("--cip", type=click.IntRange(min=0), default=0, show_default=True,
+              help="More programs from the CIP 2020 definitions.")
+@click.option("--max-posting-chars", type=click.IntRange(min=1),
+              help="Draw only postings with at most this many characters of text.")
+@click.option("--onet", is_flag=True, help="Also link to O*NET (imported and indexed if need be).")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--view", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write a Markdown judging view (full document texts re-read from the "
+              "shared data, with their rows) to this file, outside the repository.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.pass_context
+def eval_judged(ctx: click.Context, make_sheet: bool, linkers: str, sheet_dir: Path | None,
+                postings: int, programs: int, cip: int, max_posting_chars: int | None,
+                onet: bool, seed: int, view: Path | None, fmt: str) -> None:
+    """Hand-judged linking on real documents (docs/judging.md): score the judgements,
+    one column per linker; or make the blind judging sheet."""
+    from .evaluation import judged
+
+    directory = sheet_dir or judged.DEFAULT_DIR
+    settings: Settings = ctx.find_root().obj["settings"]
+    if make_sheet:
+        names = [n.strip() for n in linkers.split(",") if n.strip()]
+        summary = judged.make_app_sheet(
+            _app(ctx), names, directory, n_postings=postings, n_programs=programs,
+            n_cip=cip, seed=seed, max_posting_chars=max_posting_chars, onet=onet,
+            progress=Progress())
+        _emit(summary, fmt, lambda d: [f"{k}: {v}" for k, v in d.items()])
+    elif view is None:
+        _emit(judged.score_dir(directory, seed=seed), fmt, judged.format_judged)
+    if view is not None:
+        count = judged.write_view(directory, settings.shared_data, view)
+        click.echo(f"judging view of {count} documents written to {view}", err=True)
 
 # ---------------------------------------------------------------------- demo
 @main.command()

@@ -25,9 +25,10 @@ from ..app import ProgressFn, SkillMatch
 from ..errors import InputError, NotFoundError
 from ..index.faiss_index import FaissIndex
 from ..linking.linker import SkillLinker
+from ..linking.profiles import make_linker
 from ..settings import Settings
 from ..text import normalize
-from . import metrics, skillskape
+from . import documents, metrics, skillskape
 from .baseline import NearestLabelBaseline
 from .esco_occupations import occupation_half
 
@@ -50,20 +51,14 @@ def ensure_esco(app: SkillMatch, progress: ProgressFn | None = None) -> None:
     app.build_indexes(["esco"], progress=progress)
 
 
-def esco_linker(app: SkillMatch, ranker: bool = True) -> SkillLinker:
-    """The linker over ESCO alone, with the app's settings (and its ranker, if any)."""
-    s = app.settings
+def esco_linker(app: SkillMatch, ranker: bool = True, profile: str | None = None,
+                document_model: bool = True) -> SkillLinker:
+    """The linker over ESCO alone, with the app's settings (and its ranker and document
+    model, if any), in the named profile (the settings' by default)."""
     index, _ = FaissIndex.load(app.workspace.index_dir("skills-esco"))
-    model = app.ranker if ranker else None
-    return SkillLinker(
-        threshold=s.link_threshold,
-        top_k=s.link_top_k,
-        candidates=s.link_candidates,
-        max_per_segment=s.link_max_per_segment,
-        lexical_bonus=s.link_lexical_bonus,
-        context_weight=s.link_context_weight,
-        support_weight=s.link_support_weight,
-        ranker=model,
+    return make_linker(
+        app.settings, profile=profile, ranker=app.ranker if ranker else None,
+        document_model=app.document_model if document_model else None,
     ).fit(app.taxonomies, app.embedder, {"esco": index})
 
 
@@ -74,6 +69,8 @@ def evaluate_linking(
     seed: int = 13,
     skillspan_limit: int | None = None,
     skillskape_split: str = "test",
+    documents_split: str = "test",
+    documents_limit: int | None = None,
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     ensure_esco(app, progress)
@@ -91,7 +88,31 @@ def evaluate_linking(
     report["occupations"] = occupation_eval(app, linker, baseline, sample, seed, progress)
     report["skillspan"] = skillspan_eval(app, linker, baseline, skillspan_limit, progress)
     report["skillskape"] = skillskape_eval(app, linker, baseline, skills, skillskape_split)
+    report["documents"] = documents_eval(app, documents_split, documents_limit, progress)
     return report
+
+
+def documents_eval(app: SkillMatch, split: str = "test", limit: int | None = None,
+                   progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Whole SkillSpan postings (every sentence, boilerplate included) linked as one
+    document each: today's linker (the legacy profile) beside the document profile."""
+    if split not in ("train", "dev", "test"):
+        raise InputError(f"SkillSpan split {split!r} (expected train, dev or test)",
+                         field="split")
+    docs = documents.load_postings(Path(app.settings.shared_data) / "skillspan"
+                                   / f"{split}.json", limit)
+    out: dict[str, Any] = {"split": split, "rule": "strict: token IoU >= 0.5 with a gold "
+                           "skill or knowledge span of the same sentence; loose: one "
+                           "shared token"}
+    for name in ("legacy", "document"):
+        linker = esco_linker(app, profile=name)
+        started = time.perf_counter()
+        results = documents.link_documents(linker.link, docs, progress, f"postings ({name})")
+        out[name] = {**documents.score_documents(docs, results),
+                     "threshold": linker.document_threshold or linker.threshold,
+                     "decision": "probability" if linker.document_threshold else "raw score",
+                     "seconds": round(time.perf_counter() - started, 1)}
+    return out
 
 
 def skillskape_eval(app: SkillMatch, linker: SkillLinker, baseline: NearestLabelBaseline,
@@ -308,5 +329,26 @@ def format_models(r: dict[str, Any]) -> Iterable[str]:
         yield (f"  {name:<{width}} {cut:>5} {m['loose']['f1']:>9.4f} {m['strict']['f1']:>9.4f} "
                f"{m['strict']['predicted']:>7}")
     yield ""
+    yield from format_documents(first["documents"], runs)
     for run in runs:
         yield f"{run['name']}: {run['model']}, taxonomy {run['taxonomy']}"
+
+
+def format_documents(d: dict[str, Any], runs: list[dict[str, Any]] | None = None
+                     ) -> Iterable[str]:
+    """The whole-posting table: legacy and document profiles, side by side."""
+    first = runs[0]["documents"] if runs else d
+    yield (f"SkillSpan {first['split']}, whole postings ({first['legacy']['postings']} "
+           f"postings, {first['legacy']['gold_spans']} gold spans; {first['rule']})")
+    yield (f"  {'':<28} {'decision':>11} {'cut':>5} {'strict P':>9} {'strict R':>9} "
+           f"{'strict F1':>9} {'loose P':>8} {'loose R':>8} {'links/post':>10} {'s':>6}")
+    for run in runs or [{"name": "", "documents": d}]:
+        for profile in ("legacy", "document"):
+            m = run["documents"][profile]
+            name = f"{profile} {run.get('name', '')}".strip()
+            yield (f"  {name:<28} {m['decision']:>11} {m['threshold']:>5.3g} "
+                   f"{m['strict']['precision']:>9.4f} {m['strict']['recall']:>9.4f} "
+                   f"{m['strict']['f1']:>9.4f} {m['loose']['precision']:>8.4f} "
+                   f"{m['loose']['recall']:>8.4f} {m['links_per_posting']:>10} "
+                   f"{m['seconds']:>6}")
+    yield ""

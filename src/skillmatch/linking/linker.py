@@ -201,11 +201,20 @@ class SkillLinker:
     def _keeper(self, threshold: float | None) -> Callable[[list[LinkedSkill]],
                                                             list[LinkedSkill]]:
         decision = self.document_threshold
-        if decision is not None:  # keep or drop on the document model's probability
+        if decision is not None and self.document_model is not None:
+            # keep or drop on the document model's probability, for the taxonomy it was
+            # fitted for; other taxonomies keep their raw-score threshold
             cut = decision if threshold is None else threshold
-            return lambda ranked: sorted(
-                (s for s in ranked if (s.probability or 0.0) >= cut),
-                key=lambda s: (-(s.probability or 0.0), s.label))
+            raw_cut = self.threshold
+            fitted = self.document_model.meta.get("taxonomy_name")
+
+            def keep(ranked: list[LinkedSkill]) -> list[LinkedSkill]:
+                decided = [s for s in ranked if not fitted or s.taxonomy == fitted]
+                others = [s for s in ranked if fitted and s.taxonomy != fitted]
+                return (sorted((s for s in decided if (s.probability or 0.0) >= cut),
+                               key=lambda s: (-(s.probability or 0.0), s.label))
+                        + [s for s in others if s.score >= raw_cut])
+            return keep
         cut = self.threshold if threshold is None else threshold
         return lambda ranked: [s for s in ranked if s.score >= cut]
 
