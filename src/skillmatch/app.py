@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .flows.catalog_view import CatalogView
     from .flows.occupation_match import OccupationMatcher, Subject
     from .flows.targets import Occupation
+    from .taxonomy.crosswalk import OccupationCodes
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class SkillMatch:
         self._matcher: OccupationMatcher | None = None
         self._ranker: RankerModel | None = None
         self._ranker_read = False
+        self._codes: OccupationCodes | None = None
 
     # ------------------------------------------------------------ resources
     @property
@@ -115,11 +117,44 @@ class SkillMatch:
         bundle = read_taxonomy(kind, path, name=name, version=version)
         info = self.taxonomies.save(bundle, replace=replace)
         self._linker = None
+        self._changed()  # occupation codes (and what demand counts them toward) may move
         log.info("imported %s %s: %s", info.name, info.version, info.counts)
         return info
 
     def list_taxonomies(self) -> list[TaxonomyInfo]:
         return self.taxonomies.all()
+
+    def import_crosswalk(self, path: str | Path, kind: str | None = None
+                         ) -> list[dict[str, Any]]:
+        """Store the occupation code crosswalks in ``path`` (O*NET's 2010 to 2019 csv,
+        BLS's SOC 2010 to 2018 xlsx, or a folder with either), each in one transaction
+        (replacing one of the same kind)."""
+        from .storage.crosswalk_store import CrosswalkStore
+        from .taxonomy.crosswalk import read_crosswalks
+
+        store = CrosswalkStore(self.conn)
+        saved = [store.save(c) for c in read_crosswalks(path, kind)]
+        self._changed()
+        return saved
+
+    def list_crosswalks(self) -> list[dict[str, Any]]:
+        from .storage.crosswalk_store import CrosswalkStore
+
+        return CrosswalkStore(self.conn).all()
+
+    @property
+    def occupation_codes(self) -> OccupationCodes:
+        """Occupation codes of any release read as the loaded O*NET-SOC 2019 codes,
+        through the stored crosswalks (rebuilt after an import)."""
+        if self._codes is None:
+            from .storage.crosswalk_store import CrosswalkStore
+            from .storage.occupation_store import OccupationStore
+            from .taxonomy.crosswalk import OccupationCodes
+
+            store = CrosswalkStore(self.conn)
+            self._codes = OccupationCodes(OccupationStore(self.conn).codes_of_kind("onet"),
+                                          store.mapping("onet-2010"), store.mapping("soc-2010"))
+        return self._codes
 
     # --------------------------------------------------------------- indexes
     def build_indexes(
@@ -382,7 +417,8 @@ class SkillMatch:
         if self._demand is None:
             from .flows.demand_view import fit_demand
 
-            self._demand = fit_demand(RecordStore(self.conn), self.settings)
+            self._demand = fit_demand(RecordStore(self.conn), self.settings,
+                                      self.occupation_codes.canonical)
         return self._demand
 
     @property
@@ -399,6 +435,7 @@ class SkillMatch:
         self._demand = None
         self._catalog = None
         self._centroids = None
+        self._codes = None
 
     def demand(
         self,
@@ -434,7 +471,11 @@ class SkillMatch:
     def occupation(self, query: str) -> Occupation:
         from .flows.targets import resolve_occupation
 
-        return resolve_occupation(self.conn, self.workspace, self.embedder, query)
+        demand = self.demand_model
+        return resolve_occupation(
+            self.conn, self.workspace, self.embedder, query, self.occupation_codes,
+            lambda code: int(demand.size(occupation=code)["records"]),
+            demand.min_postings)
 
     # ------------------------------------------------------------- recommend
     def recommend(

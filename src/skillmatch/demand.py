@@ -79,6 +79,9 @@ class DemandModel:
         self.defining_share = defining_share
         self.defining_lift = defining_lift
         self.distinguishing_lift = distinguishing_lift
+        # occupation code as written -> (code counted toward, records): set by whoever
+        # fits the model through a crosswalk (flows.demand_view.fit_demand)
+        self.recoded_: dict[str, tuple[str, int]] = {}
 
     # ------------------------------------------------------------------ fit
     def fit(

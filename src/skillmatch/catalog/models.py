@@ -40,7 +40,9 @@ class Credential:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def text(self) -> str:
-        return f"{self.title}. {self.description}".strip()
+        """The title on its own line (read as a title: see linking/document.py), then
+        the description."""
+        return f"{self.title}\n{self.description}".strip()
 
 
 @dataclass
@@ -57,7 +59,9 @@ class Posting:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def text(self) -> str:
-        return f"{self.title}. {self.description}".strip()
+        """The title on its own line (read as a title: see linking/document.py), then
+        the description."""
+        return f"{self.title}\n{self.description}".strip()
 
 
 @dataclass
@@ -212,3 +216,16 @@ def parse_need(row: dict[str, Any], path: str, line: int) -> Need:
 
 
 PARSERS = {"credential": parse_credential, "posting": parse_posting, "need": parse_need}
+
+
+def cost_text(cost: float | None, unknown: str = "unknown") -> str:
+    """How a credential's cost reads: ``unknown`` when none was given (None: never
+    free, never $0), ``free`` for 0, else dollars."""
+    if cost is None:
+        return unknown
+    return "free" if cost == 0 else f"${cost:,.0f}"
+
+
+def hours_text(hours: float | None, unknown: str = "unknown") -> str:
+    """How a credential's hours read: ``unknown`` when none were given, else ``N h``."""
+    return unknown if hours is None else f"{hours:g} h"

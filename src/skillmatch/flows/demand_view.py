@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from ..demand import DemandModel, DemandRecord
@@ -10,29 +12,47 @@ from ..storage.records_store import RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 
 
-def fit_demand(records: RecordStore, settings: Settings) -> DemandModel:
-    """Fit the demand model on every stored posting and need."""
+def fit_demand(records: RecordStore, settings: Settings,
+               canonical: Callable[[str], str] | None = None) -> DemandModel:
+    """Fit the demand model on every stored posting and need.
+
+    ``canonical`` reads a record's occupation code as the code demand counts it toward
+    (crosswalks applied here, at fit time, not at import: a crosswalk imported later
+    applies to postings already stored); the codes it changed are kept in ``recoded_``.
+    """
     rows: list[DemandRecord] = []
     index: dict[tuple[str, int], int] = {}
+    recode: dict[str, str] = {}
+    seen: Counter[str] = Counter()
+
+    def occupation(code: str) -> str:
+        if code not in recode:
+            recode[code] = canonical(code) if canonical and code else code
+        seen[code] += 1
+        return recode[code]
+
     for r in records.rows("posting"):
         index[("posting", r["id"])] = len(rows)
         rows.append(DemandRecord("posting", r["id"], r["code"], r["region"],
-                                 r["occupation_code"], r["date_posted"], r["openings"]))
+                                 occupation(r["occupation_code"]), r["date_posted"],
+                                 r["openings"]))
     for r in records.rows("need"):
         index[("need", r["id"])] = len(rows)
         rows.append(DemandRecord("need", r["id"], r["code"], r["region"],
-                                 r["occupation_code"], r["date"], r["openings"]))
+                                 occupation(r["occupation_code"]), r["date"], r["openings"]))
     mentions = [
         (index[(kind, rid)], sid, role)
         for kind in ("posting", "need")
         for rid, sid, _score, _source, role in records.mentions(kind)
         if (kind, rid) in index
     ]
-    return DemandModel(
+    model = DemandModel(
         half_life_days=settings.demand_half_life_days,
         reference_date=settings.demand_reference_date,
         min_postings=settings.demand_min_postings,
     ).fit(rows, mentions)
+    model.recoded_ = {old: (new, seen[old]) for old, new in recode.items() if old != new}
+    return model
 
 
 def demand_table(

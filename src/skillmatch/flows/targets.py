@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,16 @@ from ..errors import InputError, NotFoundError
 from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..linking.linker import SkillLinker
+from ..storage.occupation_store import OccupationStore
+from ..taxonomy.crosswalk import OccupationCodes
 from ..workspace import Workspace
 
 MIN_TITLE_SCORE = 0.5
+TITLE_MARGIN = 0.05  # nearest titles this close to the best one are all candidates
+NEAREST_DEPTH = 10  # nearest index entries read per taxonomy
+ALTERNATIVES = 5  # alternatives reported beside the chosen occupation
+CODE_HOW = {"onet-2010": "O*NET-SOC 2010 code, crosswalked to 2019",
+            "soc-2018": "SOC 2018 code", "soc-2010": "SOC 2010 code, crosswalked to SOC 2018"}
 
 
 @dataclass(frozen=True)
@@ -26,55 +34,117 @@ class Occupation:
     description: str
     taxonomy: str
     row_id: int
-    how: str  # code | title | nearest title
+    how: str  # code | title | nearest title | a crosswalked code | code used by postings
     score: float = 1.0
+    resolved_from: str = ""
+    records: int = 0  # postings and needs behind it (crosswalked codes counted)
+    alternatives: tuple[dict[str, Any], ...] = ()
+    note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "label": self.label, "taxonomy": self.taxonomy,
-                "resolved_by": self.how, "score": round(self.score, 4)}
+        out = {"code": self.code, "label": self.label, "taxonomy": self.taxonomy,
+               "resolved_by": self.how, "score": round(self.score, 4),
+               "resolved_from": self.resolved_from or self.code,
+               "postings_and_needs": self.records, "alternatives": list(self.alternatives)}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
-def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder,
-                       query: str) -> Occupation:
-    """An occupation by code (O*NET-SOC, ESCO URI), by title, or by nearest title."""
+@dataclass
+class _Candidate:
+    row: dict[str, Any]
+    how: str
+    quality: int  # 2 exact preferred title, 1 exact other title or code, 0 nearest title
+    score: float  # cosine of the query with the occupation's title (1 for a code)
+    records: int = 0
+
+    def key(self, min_records: int) -> tuple[int, int, float, int]:
+        tier = 2 if self.records >= min_records else 1 if self.records else 0
+        return (tier, self.quality, round(self.score, 4), self.records)
+
+    def brief(self) -> dict[str, Any]:
+        return {"code": self.row["code"], "label": self.row["label"],
+                "taxonomy": self.row["taxonomy"], "matched_by": self.how,
+                "score": round(self.score, 4), "postings_and_needs": self.records}
+
+
+def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder, query: str,
+                       codes: OccupationCodes | None = None,
+                       records: Callable[[str], int] | None = None,
+                       min_records: int = 1) -> Occupation:
+    """An occupation by code (O*NET-SOC 2019 or 2010, SOC 2018 or 2010, ESCO URI), by
+    title, or by nearest title.
+
+    When several occupations match (a SOC code with several O*NET-SOC occupations, a
+    title that ESCO and O*NET or several O*NET occupations carry, nearest titles within
+    ``TITLE_MARGIN`` of the best), the one with postings and needs behind it is chosen
+    (``records``; at least ``min_records`` first), then the best title match; the others
+    are reported as ``alternatives``. A code that only postings use resolves to itself,
+    never to a posting's title.
+    """
     text = query.strip()
     if not text:
         raise InputError("empty occupation (expected a code such as 15-1252.00 or a title)",
                          field="occupation")
-    sql = ("SELECT o.id, o.code, o.label, o.description, t.name FROM occupations o"
-           " JOIN taxonomies t ON t.id=o.taxonomy_id")
-    row = conn.execute(f"{sql} WHERE o.code=?", (text,)).fetchone()
-    if row:
-        return Occupation(row[1], row[2], row[3], row[4], row[0], "code")
-    row = conn.execute(
-        "SELECT title, count(*) AS n FROM postings WHERE occupation_code=? GROUP BY title"
-        " ORDER BY n DESC LIMIT 1", (text,)).fetchone()
-    if row:  # a code no loaded taxonomy has, but postings use
-        return Occupation(text, row[0], "", "postings", 0, "code used by postings")
-    row = conn.execute(
-        f"{sql} JOIN occupation_labels l ON l.occupation_id=o.id WHERE lower(l.label)=lower(?)"
-        " ORDER BY l.kind='preferred' DESC LIMIT 1", (text,)).fetchone()
-    if row:
-        return Occupation(row[1], row[2], row[3], row[4], row[0], "title")
-    best: tuple[float, int] | None = None
+    store = OccupationStore(conn)
+    count = records or (lambda _code: 0)
+    cands = [_Candidate(r, "code", 1, 1.0) for r in store.by_codes([text])]
+    if not cands and codes is not None:
+        found, how = codes.candidates(text)
+        cands = [_Candidate(r, CODE_HOW.get(how, how), 1, 1.0) for r in store.by_codes(found)]
+    if not cands:
+        n, title = store.posting_count(text)
+        if n:  # a code no loaded taxonomy or crosswalk has, but postings use
+            return Occupation(text, text, "", "postings", 0, "code used by postings",
+                              resolved_from=text, records=count(text),
+                              note=f"{text} is in no loaded taxonomy or crosswalk; {n} "
+                              f"postings use it (most often titled {title!r})")
+    if not cands:
+        cands = _title_candidates(conn, store, workspace, embedder, text)
+    if not cands:
+        raise NotFoundError(
+            f"no occupation matches {text!r}; give an O*NET-SOC code (e.g. 29-1141.00), a "
+            "SOC code, an ESCO occupation URI, or a title of a loaded taxonomy")
+    for c in cands:
+        c.records = count(c.row["code"])
+    cands.sort(key=lambda c: c.key(min_records), reverse=True)
+    best = cands[0]
+    row = best.row
+    return Occupation(row["code"], row["label"], row["description"], row["taxonomy"],
+                      int(row["id"]), best.how, best.score, resolved_from=text,
+                      records=best.records,
+                      alternatives=tuple(c.brief() for c in cands[1:1 + ALTERNATIVES]))
+
+
+def _title_candidates(conn: Any, store: OccupationStore, workspace: Workspace,
+                      embedder: Embedder, text: str) -> list[_Candidate]:
+    """Occupations whose title is ``text`` (any case); else those whose nearest title or
+    description is within ``TITLE_MARGIN`` of the best (at least ``MIN_TITLE_SCORE``)."""
     vector = embedder.embed([text])
+    exact = store.by_label(text)
+    if exact:
+        labels = embedder.embed([row["label"] for row, _ in exact])
+        cosines = (labels @ vector[0]).tolist()
+        return [_Candidate(row, f"title ({kind} label)", 2 if kind == "preferred" else 1,
+                           float(cos)) for (row, kind), cos in zip(exact, cosines)]
+    best: dict[int, float] = {}
     for (name,) in conn.execute("SELECT name FROM taxonomies"):
         directory = workspace.index_dir(f"occupations-{name}")
         if not (directory / "manifest.json").exists():
             continue
         index, _ = FaissIndex.load(directory)
-        scores, ids = index.search(vector, 1)
-        if ids[0, 0] >= 0 and (best is None or scores[0, 0] > best[0]):
-            entry = int(ids[0, 0])
-            owner = entry - DESC_OFFSET if entry >= DESC_OFFSET else conn.execute(
-                "SELECT occupation_id FROM occupation_labels WHERE id=?", (entry,)).fetchone()[0]
-            best = (float(scores[0, 0]), int(owner))
-    if best is None or best[0] < MIN_TITLE_SCORE:
-        raise NotFoundError(
-            f"no occupation matches {text!r}; give an O*NET-SOC code (e.g. 29-1141.00), an "
-            "ESCO occupation URI, or a title of a loaded taxonomy")
-    row = conn.execute(f"{sql} WHERE o.id=?", (best[1],)).fetchone()
-    return Occupation(row[1], row[2], row[3], row[4], row[0], "nearest title", best[0])
+        scores, ids = index.search(vector, NEAREST_DEPTH)
+        owners = store.label_owners([int(i) for i in ids[0] if 0 <= i < DESC_OFFSET])
+        for score, entry in zip(scores[0].tolist(), ids[0].tolist()):
+            owner = entry - DESC_OFFSET if entry >= DESC_OFFSET else owners.get(entry)
+            if entry >= 0 and owner is not None and score > best.get(owner, -2.0):
+                best[owner] = float(score)
+    top = max(best.values(), default=-1.0)
+    if top < MIN_TITLE_SCORE:
+        return []
+    rows = store.by_ids(o for o, s in best.items() if s >= top - TITLE_MARGIN)
+    return [_Candidate(rows[o], "nearest title", 0, best[o]) for o in rows]
 
 
 def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
@@ -91,7 +161,7 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
     size = demand.size(occupation=code, region=region)["records"]
     if size >= demand.min_postings:
         return _normalise(demand.skills(occupation=code, region=region), "share"), (
-            f"{size} postings and needs for {code}")
+            f"{size} postings and needs for {code}{recoded_note(demand, code)}")
     group = [o for o in demand.occupations_.tolist() if o and o[:4] == code[:4]]
     if group and len(code) >= 4:
         weights: dict[int, float] = {}
@@ -130,6 +200,13 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
         return weights, f"{basis} ({size} postings: too few)"
     stats = demand.skills(occupation=code, region=region)
     return _normalise(stats, "share"), f"only {size} postings and needs for {code}"
+
+
+def recoded_note(demand: DemandModel, code: str) -> str:
+    """Which of the occupation's records carried an older code (a crosswalk read them)."""
+    old = [f"{n} coded {was}" for was, (now, n) in sorted(demand.recoded_.items())
+           if now == code]
+    return f" (crosswalked: {', '.join(old)})" if old else ""
 
 
 def _linked_profile(conn: Any, linker: SkillLinker, occupation: Occupation,

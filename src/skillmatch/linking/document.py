@@ -10,10 +10,11 @@ course page does:
   the taxonomy) therefore never retrieves its skill by meaning; it links only where the
   text spells it, in capitals, and that segment is scored against the skill's
   preferred label, not against the acronym's own vector.
-- **Title lines** ("Network Engineer", "Lube Technician-Norfolk") name an occupation,
-  not a skill: a title line that matches an occupation's preferred or alternative title
-  (after dropping seniority words, bracketed notes and a place after a dash or comma)
-  is reported as that occupation and never linked to the nearest skill label.
+- **Title lines** ("Network Engineer", "Lube Technician-Norfolk") name an occupation
+  or a course, not a skill: a title line that matches an occupation's preferred or
+  alternative title (after dropping seniority words, bracketed notes and a place after a
+  dash or comma) is reported as that occupation; any other title line links only the
+  labels it spells ("Introduction to SQL": SQL), never the nearest label by meaning.
 - **The document model** turns every candidate's features (the ranker's, plus how the
   document supports it: the number of sentences backing it, the evidence's length and
   whether it is a clause, the size of the document, the sentence-level probability)

@@ -405,7 +405,9 @@ class SkillLinker:
             # when thresholding, a one-word segment ("Basic") is too little text to
             # link by meaning alone: only its lexical matches count
             one_word = cap is not None and not _WORDS.findall(seg.text)[1:]
-            scores = {} if one_word else dict(dense[i])
+            # a title names a job or a course: it links by its words, never by meaning
+            # ("Medical Assistant" is not "assist in veterinary procedures")
+            scores = {} if one_word or seg.kind == "title" else dict(dense[i])
             lexical: dict[int, LexicalHit] = {}
             for hit in hits_by_seg.get(i, []):
                 if hit.owner not in scores:

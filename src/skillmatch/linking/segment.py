@@ -128,9 +128,10 @@ def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True,
                     c_start, c_end = _trim(text, c_start, c_end, lead_in=True)
                     if c_end > c_start:
                         out.append(Segment(c_start, c_end, text[c_start:c_end], sentence_no,
-                                           True))
+                                           True, out[-1].kind))
             elif (t_start, t_end) != (s_start, s_end) and t_end > t_start:
-                out.append(Segment(t_start, t_end, text[t_start:t_end], sentence_no, True))
+                out.append(Segment(t_start, t_end, text[t_start:t_end], sentence_no, True,
+                                   out[-1].kind))
         sentence_no += 1
     return out
 

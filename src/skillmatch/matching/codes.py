@@ -17,62 +17,28 @@ and otherwise (minor and major groups, SOC codes that O*NET splits) reports it `
 
 from __future__ import annotations
 
-import csv
-import re
-from collections import defaultdict
 from pathlib import Path
 
 from ..errors import InputError
+from ..taxonomy.crosswalk import (
+    ONET_2010_FILE,
+    SOC_2010_FILE,
+    read_onet_2010_pairs,
+    read_soc_2010_pairs,
+    to_mapping,
+)
 
-ONET_2010_FILE = "2010_to_2019_Crosswalk.csv"
-SOC_2010_FILE = "soc_2010_to_2018_crosswalk.xlsx"
 HOW = ("onet-2019", "onet-2010", "soc-2010", "soc-2018", "soc-broad", "unresolved")
 
 
 def read_onet_2010_crosswalk(path: Path) -> dict[str, set[str]]:
     """O*NET-SOC 2010 code -> O*NET-SOC 2019 codes."""
-    cols = ("O*NET-SOC 2010 Code", "O*NET-SOC 2019 Code")
-    out: dict[str, set[str]] = defaultdict(set)
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in cols if c not in (reader.fieldnames or [])]
-        if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)} (expected O*NET's "
-                             "2010 to 2019 crosswalk)", path=path, line=1)
-        for line, row in enumerate(reader, start=2):
-            old, new = row[cols[0]].strip(), row[cols[1]].strip()
-            if not re.fullmatch(r"\d{2}-\d{4}\.\d{2}", old):
-                raise InputError(f"{old!r} is not an O*NET-SOC code", path=path, line=line,
-                                 column=cols[0])
-            if re.fullmatch(r"\d{2}-\d{4}\.\d{2}", new):
-                out[old].add(new)
-    return dict(out)
+    return to_mapping(read_onet_2010_pairs(path))
 
 
 def read_soc_2010_crosswalk(path: Path) -> dict[str, set[str]]:
     """SOC 2010 code -> SOC 2018 codes (BLS xlsx; the header sits below banner rows)."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
-    out: dict[str, set[str]] = defaultdict(set)
-    start = next((i for i, r in enumerate(rows) if r and r[0] == "2010 SOC Code"), None)
-    if start is None:
-        raise InputError("no '2010 SOC Code' header (expected BLS's SOC 2010 to 2018 "
-                         "crosswalk)", path=path)
-    header = [str(h) for h in rows[start]]
-    try:
-        old_i, new_i = header.index("2010 SOC Code"), header.index("2018 SOC Code")
-    except ValueError:
-        raise InputError("missing column '2018 SOC Code'", path=path, line=start + 1) from None
-    for r in rows[start + 1:]:
-        old, new = str(r[old_i] or "").strip(), str(r[new_i] or "").strip()
-        if re.fullmatch(r"\d{2}-\d{4}", old) and re.fullmatch(r"\d{2}-\d{4}", new):
-            out[old].add(new)
-    return dict(out)
+    return to_mapping(read_soc_2010_pairs(path))
 
 
 class SocResolver:

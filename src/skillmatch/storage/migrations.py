@@ -167,4 +167,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX skill_mentions_skill ON skill_mentions(skill_id);
         """,
     ),
+    (
+        3,
+        "occupation code crosswalks",
+        """
+        -- One row per imported crosswalk (kind: onet-2010 | soc-2010), its official file.
+        CREATE TABLE crosswalks (
+            kind TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            pairs INTEGER NOT NULL
+        );
+        CREATE TABLE crosswalk_pairs (
+            kind TEXT NOT NULL REFERENCES crosswalks(kind) ON DELETE CASCADE,
+            from_code TEXT NOT NULL,
+            from_title TEXT NOT NULL DEFAULT '',
+            to_code TEXT NOT NULL,
+            to_title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (kind, from_code, to_code)
+        );
+        """,
+    ),
 ]
