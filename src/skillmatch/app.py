@@ -490,8 +490,14 @@ class SkillMatch:
         delivery: Sequence[str] = (),
         region: str | None = None,
         k: int = 10,
+        include_unknown_cost: bool = False,
+        include_unknown_hours: bool = False,
     ) -> dict[str, Any]:
-        """Ranked credentials for a student, each explained (see ``flows.recommend``)."""
+        """Ranked credentials for a student, each explained (see ``flows.recommend``).
+
+        A credential with no cost (hours) given has an unknown one (None, not free): it
+        passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
+        (``include_unknown_hours``)."""
         from .flows.recommend import Filters, rank_credentials
         from .flows.targets import global_weights, occupation_skills, unit
 
@@ -504,7 +510,8 @@ class SkillMatch:
                 raise InputError(f"{value!r} is negative (expected a number >= 0)", field=name)
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}", field="k")
-        filters = Filters(max_cost, max_hours, list(types), list(delivery), region)
+        filters = Filters(max_cost, max_hours, list(types), list(delivery), region,
+                          include_unknown_cost, include_unknown_hours)
         out: dict[str, Any] = {"query": text or None, "filters": filters.describe()}
         catalog = self.catalog_view
         if not catalog.rows:
@@ -604,8 +611,10 @@ class SkillMatch:
         target_coverage: float = 0.8,
         max_cost: float | None = None,
         region: str | None = None,
+        include_unknown_cost: bool = False,
     ) -> dict[str, Any]:
-        """The cheapest short sequence of credentials covering the occupation's demand."""
+        """The cheapest short sequence of credentials covering the occupation's demand
+        (see ``flows.pathways``: unknown costs are not free, and totals name them)."""
         from .flows.pathways import greedy_cover
         from .flows.recommend import Filters
         from .flows.targets import occupation_skills
@@ -620,7 +629,8 @@ class SkillMatch:
         known, unresolved = self.declared.resolve(
             list(known_skills))
         result = greedy_cover(self.catalog_view, weights, {m.skill_id for m in known},
-                              Filters(max_cost=max_cost, region=region), by=by,
+                              Filters(max_cost=max_cost, region=region,
+                                      include_unknown_cost=include_unknown_cost), by=by,
                               max_steps=max_steps, target_coverage=target_coverage)
         labels = self.taxonomies.skills_by_id(weights)
         for step in result["steps"]:

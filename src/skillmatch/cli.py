@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from .catalog.models import cost_text as _cost
+from .catalog.models import hours_text as _hours
 from .errors import InputError, SkillmatchError
 from .progress import Progress
 from .records import LinkResult
@@ -428,17 +430,6 @@ def _cell(name: str, value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _cost(value: float | None) -> str:
-    """A credential's cost: unknown (never free or 0 when not given), free, or dollars."""
-    if value is None:
-        return "unknown"
-    return "free" if value == 0 else f"${value:,.0f}"
-
-
-def _hours(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:g} h"
-
-
 _SHOWN = {"id", "code", "title", "skills", "meta", "content_hash", "updated_at"}
 
 
@@ -494,8 +485,12 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
 @click.argument("query", required=False)
 @click.option("--occupation", help="Target occupation: O*NET-SOC code, ESCO URI or title.")
 @click.option("--knows", multiple=True, help="A skill the student has (repeatable).")
-@click.option("--max-cost", type=float)
-@click.option("--max-hours", type=float)
+@click.option("--max-cost", type=float, help="At most this cost (unknown costs left out).")
+@click.option("--max-hours", type=float, help="At most this many hours (unknown left out).")
+@click.option("--include-unknown-cost", is_flag=True,
+              help="Let credentials with no cost given pass --max-cost.")
+@click.option("--include-unknown-hours", is_flag=True,
+              help="Let credentials with no hours given pass --max-hours.")
 @click.option("--type", "types", multiple=True, help="Credential type (repeatable).")
 @click.option("--delivery", multiple=True, type=click.Choice(["online", "in person", "hybrid"]))
 @click.option("--region")
@@ -504,12 +499,15 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
 @click.pass_context
 def recommend(ctx: click.Context, query: str | None, occupation: str | None,
               knows: tuple[str, ...], max_cost: float | None, max_hours: float | None,
+              include_unknown_cost: bool, include_unknown_hours: bool,
               types: tuple[str, ...], delivery: tuple[str, ...], region: str | None, k: int,
               fmt: str) -> None:
     """Credentials a student should pursue, ranked and explained."""
     data = _app(ctx).recommend(query, occupation=occupation, known_skills=knows,
                                max_cost=max_cost, max_hours=max_hours, types=types,
-                               delivery=delivery, region=region, k=k)
+                               delivery=delivery, region=region, k=k,
+                               include_unknown_cost=include_unknown_cost,
+                               include_unknown_hours=include_unknown_hours)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if "occupation" in d:
@@ -518,8 +516,7 @@ def recommend(ctx: click.Context, query: str | None, occupation: str | None,
         if d.get("reason"):
             yield d["reason"]
         for n, r in enumerate(d["results"], start=1):
-            cost = "free" if not r["cost"] else f"${r['cost']:,.0f}"
-            hours = f"{r['hours']:g} h" if r["hours"] is not None else "? h"
+            cost, hours = _cost(r["cost"], "cost unknown"), _hours(r["hours"], "hours unknown")
             yield f"{n:>2}. {r['title']} ({r['provider']}) {r['score']:.3f}  {cost}, {hours}"
             for s in r["in_demand_skills"][:3]:
                 yield (f"      teaches {s['label']} (in {s['postings']} postings, share "
@@ -565,23 +562,32 @@ def align(ctx: click.Context, credential: str | None, description: str | None,
 @click.option("--by", type=click.Choice(["cost", "hours"]), default="cost", show_default=True)
 @click.option("--max-steps", type=int, default=4, show_default=True)
 @click.option("--coverage", type=float, default=0.8, show_default=True)
-@click.option("--max-cost", type=float)
+@click.option("--max-cost", type=float, help="Each step at most this cost (unknown left out).")
+@click.option("--include-unknown-cost", is_flag=True,
+              help="Let credentials with no cost given pass --max-cost.")
 @click.option("--region")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str,
-            max_steps: int, coverage: float, max_cost: float | None, region: str | None,
-            fmt: str) -> None:
+            max_steps: int, coverage: float, max_cost: float | None,
+            include_unknown_cost: bool, region: str | None, fmt: str) -> None:
     """The cheapest short sequence of credentials toward an occupation."""
     data = _app(ctx).pathway(occupation, known_skills=knows, by=by, max_steps=max_steps,
-                             target_coverage=coverage, max_cost=max_cost, region=region)
+                             target_coverage=coverage, max_cost=max_cost, region=region,
+                             include_unknown_cost=include_unknown_cost)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         yield f"{d['occupation']['label']} ({d['occupation']['code']}); {d['demand_basis']}"
         yield f"known skills already cover {d['coverage_from_known']:.0%}"
         for n, s in enumerate(d["steps"], start=1):
-            yield (f"{n}. {s['title']} (${s['cost'] or 0:,.0f}, {s['hours'] or 0:g} h) -> "
+            yield (f"{n}. {s['title']} ({_cost(s['cost'], 'cost unknown')}, "
+                   f"{_hours(s['hours'], 'hours unknown')}) -> "
                    f"{s['coverage_after']:.0%}: {', '.join(s['new_skills'][:6])}")
+        unknown = [f"{what} unknown for {', '.join(d[key])}" for what, key in (
+            ("cost", "total_cost_unknown"), ("hours", "total_hours_unknown")) if d.get(key)]
+        if d["steps"]:
+            yield (f"total: ${d['total_cost']:,.0f} and {d['total_hours']:g} h"
+                   + (" known; " + "; ".join(unknown) if unknown else ""))
         yield f"uncovered: {', '.join(d['uncovered'][:10]) or 'nothing'}"
 
     _emit(data, fmt, table)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .app import ProgressFn, SkillMatch
+from .catalog.models import cost_text, hours_text
 from .errors import ArtifactError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -113,9 +114,9 @@ def demo_table(data: dict[str, Any]) -> Iterable[str]:
         yield ""
         yield f"== {who}: {about}"
         for n, r in enumerate(rec["results"], start=1):
-            price = f"${r['cost']:,.0f}" if r["cost"] else "free"
             skills = ", ".join(s["label"] for s in r["in_demand_skills"][:3])
-            yield f"    {n}. {r['title']} ({price}, {r['hours'] or 0:g} h) {r['score']:.2f}"
+            yield (f"    {n}. {r['title']} ({cost_text(r['cost'], 'cost unknown')}, "
+                   f"{hours_text(r['hours'], 'hours unknown')}) {r['score']:.2f}")
             yield f"       teaches {skills or '-'}"
     al = flows["align"]
     yield ""

@@ -7,10 +7,16 @@ divide by zero), until the target coverage is reached, no credential adds
 anything, or ``max_steps`` credentials are chosen. Coverage is the demand-weighted
 share of the target skills covered (a skill counts as covered when a chosen
 credential teaches it with confidence of at least ``min_confidence``).
+
+A credential whose cost (hours) is unknown is not free: it is ranked at the median
+known cost (hours) of the candidates, and the totals count known values only,
+naming the steps whose value is unknown (``total_cost_unknown``,
+``total_hours_unknown``).
 """
 
 from __future__ import annotations
 
+from statistics import median
 from typing import Any
 
 from .catalog_view import CatalogView
@@ -33,6 +39,9 @@ def greedy_cover(
     covered = {s for s in known if s in weights}
     steps: list[dict[str, Any]] = []
     candidates = [i for i, r in enumerate(catalog.rows) if filters.allows(r)]
+    prices = [float(catalog.rows[i][by]) for i in candidates
+              if catalog.rows[i][by] is not None]
+    typical = median(prices) if prices else 0.0  # what an unknown cost (hours) ranks at
     used: set[int] = set()
 
     def coverage() -> float:
@@ -48,7 +57,8 @@ def greedy_cover(
             gain = sum(weights[s] for s in new)
             if gain <= 0:
                 continue
-            price = float(catalog.rows[i][by] or 0.0) + floor
+            value = catalog.rows[i][by]
+            price = (typical if value is None else float(value)) + floor
             ratio = gain / price
             if best is None or ratio > best[0]:
                 best = (ratio, i, new)
@@ -65,6 +75,8 @@ def greedy_cover(
     return {"steps": steps, "coverage": round(coverage(), 4),
             "coverage_from_known": round(sum(weights[s] for s in known if s in weights) / total,
                                          4) if total else 0.0,
-            "total_cost": sum(float(s["cost"] or 0) for s in steps),
-            "total_hours": sum(float(s["hours"] or 0) for s in steps),
+            "total_cost": sum(float(s["cost"]) for s in steps if s["cost"] is not None),
+            "total_cost_unknown": [s["id"] for s in steps if s["cost"] is None],
+            "total_hours": sum(float(s["hours"]) for s in steps if s["hours"] is not None),
+            "total_hours_unknown": [s["id"] for s in steps if s["hours"] is None],
             "uncovered": uncovered}

@@ -30,11 +30,14 @@ class Filters:
     types: list[str] = field(default_factory=list)
     delivery: list[str] = field(default_factory=list)
     region: str | None = None
+    # a credential whose cost (hours) is unknown passes max_cost (max_hours) only if asked
+    include_unknown_cost: bool = False
+    include_unknown_hours: bool = False
 
     def allows(self, row: dict[str, Any]) -> bool:
-        if self.max_cost is not None and (row["cost"] or 0.0) > self.max_cost:
+        if not _within(row["cost"], self.max_cost, self.include_unknown_cost):
             return False
-        if self.max_hours is not None and (row["hours"] or 0.0) > self.max_hours:
+        if not _within(row["hours"], self.max_hours, self.include_unknown_hours):
             return False
         if self.types and row["type"] not in self.types:
             return False
@@ -45,7 +48,16 @@ class Filters:
         return True
 
     def describe(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v not in (None, [])}
+        return {k: v for k, v in self.__dict__.items()
+                if v is not None and v is not False and v != []}
+
+
+def _within(value: float | None, limit: float | None, include_unknown: bool) -> bool:
+    """A known value up to the limit; an unknown one (None: not given, which is not 0)
+    only when asked for."""
+    if limit is None:
+        return True
+    return include_unknown if value is None else value <= limit
 
 
 def region_matches(offered: str, delivery: str, wanted: str) -> bool:
