@@ -374,6 +374,19 @@ class TaxonomyStore:
             (tid,),
         ).fetchall()
 
+    def occupation_titles(self, names: Sequence[str] = ()) -> list[tuple[str, str, str, str]]:
+        """(taxonomy, occupation code, preferred label, title) for every preferred and
+        alternative title of every occupation in the named taxonomies."""
+        tids = self.taxonomy_ids(names)
+        sql = (
+            "SELECT t.name, o.code, o.label, o.label FROM occupations o"
+            f" JOIN taxonomies t ON t.id=o.taxonomy_id WHERE o.taxonomy_id IN ({_marks(tids)})"
+            " UNION ALL SELECT t.name, o.code, o.label, l.label FROM occupation_labels l"
+            " JOIN occupations o ON o.id=l.occupation_id JOIN taxonomies t ON t.id=o.taxonomy_id"
+            f" WHERE o.taxonomy_id IN ({_marks(tids)})"
+        )
+        return self._tuples(sql, [*tids, *tids])
+
     def occupation_skills(self, name: str, relation: str) -> dict[str, set[str]]:
         """Occupation code -> the codes of its skills with ``relation``."""
         tid = self.taxonomy_ids([name])[0]
