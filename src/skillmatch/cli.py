@@ -164,37 +164,6 @@ def crosswalk_list(ctx: click.Context, fmt: str) -> None:
                                    for r in rows] or ["no crosswalk imported"])
 
 
-# ----------------------------------------------------------------- crosswalk
-@main.group()
-def crosswalk() -> None:
-    """Import and list occupation code crosswalks (O*NET-SOC 2010 to 2019, SOC 2010 to
-    2018): occupations then resolve by old codes, and postings coded with them count."""
-
-
-@crosswalk.command("import")
-@click.argument("path", type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(["onet-2010", "soc-2010"]),
-              help="Only this crosswalk of a folder (default: every one found).")
-@click.option("--format", "fmt", type=FORMATS, default="table")
-@click.pass_context
-def crosswalk_import(ctx: click.Context, path: Path, kind: str | None, fmt: str) -> None:
-    """Import O*NET's 2010_to_2019_Crosswalk.csv, BLS's soc_2010_to_2018_crosswalk.xlsx,
-    or a folder holding them (replaces a crosswalk of the same kind)."""
-    data = _app(ctx).import_crosswalk(path, kind)
-    _emit(data, fmt, lambda rows: [f"imported {r['kind']}: {r['pairs']:,} code pairs from "
-                                   f"{r['source']}" for r in rows])
-
-
-@crosswalk.command("list")
-@click.option("--format", "fmt", type=FORMATS, default="table")
-@click.pass_context
-def crosswalk_list(ctx: click.Context, fmt: str) -> None:
-    """Imported crosswalks."""
-    data = _app(ctx).list_crosswalks()
-    _emit(data, fmt, lambda rows: [f"{r['kind']:<10} {r['pairs']:>6,} pairs  {r['source']}"
-                                   for r in rows] or ["no crosswalk imported"])
-
-
 # --------------------------------------------------------------------- index
 @main.group()
 def index() -> None:
