@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .regions import region_key, within_key
+
 EPOCH = date(1970, 1, 1)
 
 
@@ -97,6 +99,7 @@ class DemandModel:
         self.occupations_, occ_idx = np.unique([r.occupation for r in records] or [""],
                                                return_inverse=True)
         self.region_ = region_idx[:n].astype(np.int32)
+        self.region_keys_ = [region_key(r) for r in self.regions_.tolist()]
         self.occupation_ = occ_idx[:n].astype(np.int32)
         self.day_ = np.array([_day(r.day) for r in records], dtype=np.float64)
         known = self.day_[~np.isnan(self.day_)]
@@ -147,8 +150,10 @@ class DemandModel:
     def _mask(self, region: str | None, occupation: str | None,
               window: tuple[str, str] | None) -> np.ndarray:
         mask = np.ones(len(self.records_), dtype=bool)
-        if region:
-            mask &= self.region_ == self._code(self.regions_, region)
+        if region:  # the region and the places in it (skillmatch.regions)
+            wanted = region_key(region)
+            inside = np.array([within_key(k, wanted) for k in self.region_keys_], dtype=bool)
+            mask &= inside[self.region_]
         if occupation:
             mask &= self.occupation_ == self._code(self.occupations_, occupation)
         if window:
@@ -249,8 +254,10 @@ class DemandModel:
         return {"before": a, "after": b, "change": b - a}
 
     def evidence(self, skill_ids: Sequence[int], limit: int = 3,
-                 kind: str | None = "posting") -> list[DemandRecord]:
-        """The heaviest records that ask for any of ``skill_ids`` (for explanations)."""
+                 kind: str | None = "posting", region: str | None = None
+                 ) -> list[DemandRecord]:
+        """The heaviest records that ask for any of ``skill_ids`` (for explanations), of
+        ``region`` (and the places in it) when given."""
         ptr, size = self.skill_ptr_, len(self.skill_ptr_) - 1
         parts = [self.by_skill_[ptr[s]:ptr[s + 1]] for s in skill_ids if 0 <= s < size]
         if not parts:
@@ -258,6 +265,8 @@ class DemandModel:
         rows = self.m_record_[np.concatenate(parts)]
         if kind:
             rows = rows[self.kind_[rows] == kind]
+        if region:
+            rows = rows[self._mask(region, None, None)[rows]]
         if not len(rows):
             return []
         # a record appears once per skill: the heaviest limit * len(parts) hold the top

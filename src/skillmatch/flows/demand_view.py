@@ -75,7 +75,7 @@ def demand_table(
     skills = taxonomies.skills_by_id(sid for sid, _ in ranked)
     rows = []
     for sid, figures in ranked:
-        behind = model.evidence([sid], limit=3)
+        behind = model.evidence([sid], limit=3, region=region)
         rows.append({
             "skill": {"id": skills[sid].code, "label": skills[sid].label,
                       "taxonomy": skills[sid].taxonomy},

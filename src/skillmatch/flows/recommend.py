@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..demand import DemandModel
+from ..regions import is_statewide, within
 from ..storage.taxonomy_store import TaxonomyStore
 from .catalog_view import CatalogView
 
@@ -61,12 +62,12 @@ def _within(value: float | None, limit: float | None, include_unknown: bool) -> 
 
 
 def region_matches(offered: str, delivery: str, wanted: str) -> bool:
-    """Same region, a statewide offer in the wanted state, or anything online."""
-    if delivery == "online" or not offered or offered == wanted:
+    """Anything online or with no region; else offered in the wanted region or a place in
+    it (``VA`` covers ``VA-Norfolk``, not the other way: :mod:`skillmatch.regions`), or
+    offered statewide (``statewide-VA``) in the wanted place's state."""
+    if delivery == "online" or not offered or within(offered, wanted):
         return True
-    state = wanted.split("-", 1)[0].removeprefix("statewide")
-    return offered == f"statewide-{state}" or (wanted.startswith("statewide-")
-                                               and offered.startswith(wanted[10:] + "-"))
+    return is_statewide(offered) and within(wanted, offered)
 
 
 def rank_credentials(
@@ -99,13 +100,15 @@ def rank_credentials(
     results = []
     for i in order:
         results.append(_explain(catalog, demand, skill_rows, figures, int(i), weights, known,
-                                float(score[i]), float(relevance[i]), float(value[i])))
+                                float(score[i]), float(relevance[i]), float(value[i]),
+                                filters.region))
     return results
 
 
 def _explain(catalog: CatalogView, demand: DemandModel, skill_rows: dict[int, Any],
              figures: dict[int, dict[str, float]], i: int, weights: dict[int, float],
-             known: set[int], score: float, relevance: float, value: float) -> dict[str, Any]:
+             known: set[int], score: float, relevance: float, value: float,
+             region: str | None = None) -> dict[str, Any]:
     row = catalog.rows[i]
     taught = catalog.taught(i)
     in_demand = sorted((s for s in taught if weights.get(s, 0) > 0),
@@ -121,7 +124,7 @@ def _explain(catalog: CatalogView, demand: DemandModel, skill_rows: dict[int, An
                 "confidence": round(taught[s], 4)}
 
     adds = [s for s in taught if s not in known]
-    behind = demand.evidence(in_demand[:5], limit=3) if in_demand else []
+    behind = demand.evidence(in_demand[:5], limit=3, region=region) if in_demand else []
     return {
         "id": row["code"], "title": row["title"], "provider": row["provider"],
         "type": row["type"], "cost": row["cost"], "hours": row["hours"],
