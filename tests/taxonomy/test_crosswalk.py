@@ -17,7 +17,7 @@ from skillmatch.taxonomy.crosswalk import OccupationCodes, read_crosswalks
 from tests.conftest import tiny_bundle
 
 ONET_CSV = """O*NET-SOC 2010 Code,O*NET-SOC 2010 Title,O*NET-SOC 2019 Code,O*NET-SOC 2019 Title
-15-1142.00,Network and Computer Systems Administrators,15-1244.00,Network and Computer Systems Administrators
+15-1142.00,Network and Computer Systems Administrators,15-1244.00,Network Administrators
 15-1152.00,Computer Network Support Specialists,15-1231.00,Computer Network Support Specialists
 11-9199.07,Security Managers,11-3013.01,Security Managers
 11-9199.07,Security Managers,11-9199.00,"Managers, All Other"
