@@ -90,7 +90,7 @@ def test_documents_are_the_imported_text_deduplicated_and_filtered(tiny_shared: 
     assert "nyc:999" not in posts  # description too short
     first = posts["nyc:100"]  # first file, first row of its Job ID
     assert first.source == "nyc-jobs/nyc-jobs_2019-04-30.zip" and first.title == "Title 0"
-    assert first.text.startswith("Title 0. Job 0. Inspect buildings")
+    assert first.text.startswith("Title 0\nJob 0. Inspect buildings")
     assert "A high school diploma." in first.text and "Benefits" not in first.text
     assert "\n" in first.text and "   " not in first.text  # runs of spaces are line breaks
     assert posts["nyc:200"].source.endswith("07-30.zip")
@@ -99,7 +99,7 @@ def test_documents_are_the_imported_text_deduplicated_and_filtered(tiny_shared: 
     assert fields["nyc:102"] == "Legal Affairs"  # "Legal" + "Affairs" is not a join
     progs = {d.doc_id: d for d in judged.etpl_documents(tiny_shared, "twc-etpl/etpl.csv")}
     assert set(progs) == {"etpl:1", "etpl:3", "etpl:4", "etpl:6", "etpl:7"}
-    assert progs["etpl:1"].text == ("Vocational Nursing. LVN. "
+    assert progs["etpl:1"].text == ("Vocational Nursing\nLVN. "
                                     "Prepares students to give patient care")
     assert {d.field for d in progs.values()} == {"health", "education", "transportation",
                                                   "computing"}

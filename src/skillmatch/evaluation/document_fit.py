@@ -6,10 +6,12 @@ candidate is right when its evidence span matches a gold skill or knowledge span
 token IoU >= 0.5) and on SkillSkape train sentences (a candidate is right when it is a
 gold skill of its sentence). Every candidate is one feature row
 (:data:`~..linking.document.DOC_FEATURES`); a logistic regression is fitted on all rows
-and five folds grouped by document give out-of-fold probabilities. The threshold is
-chosen on the out-of-fold probabilities of the SkillSpan **dev** postings: the highest
-span precision whose span recall is at least the recall of today's linker (the legacy
-profile) on the same postings. Test splits are never read here.
+and five folds grouped by document give out-of-fold probabilities. The skill-statement
+model (:class:`~..linking.document.StatementModel`) is fitted first, on SkillSpan train
+sentences; train postings get the feature from the fold model that did not see them.
+The threshold is chosen on the out-of-fold probabilities of the SkillSpan **dev**
+postings: the highest span precision whose span recall is at least the recall of
+today's linker (the legacy profile) on the same postings. Test splits are never read here.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 from ..app import ProgressFn, SkillMatch
 from ..errors import ConfigurationError
-from ..linking.document import DOC_FEATURES, DocumentCandidates
+from ..linking.document import DOC_FEATURES, DocumentCandidates, StatementModel
 from ..linking.linker import SkillLinker
 from ..linking.ranker import expected_calibration_error, fit_ranker, reliability
 from . import skillskape
@@ -85,6 +87,40 @@ def choose_threshold(rows: list[dict[str, float]], recall_floor: float) -> dict[
     return max(rows, key=lambda r: r["f1"])
 
 
+def fit_statements(app: SkillMatch, train: Sequence[PostingDoc], dev: Sequence[PostingDoc],
+                   folds: int) -> tuple[StatementModel, list[StatementModel], dict[str, Any]]:
+    """The skill-statement model on SkillSpan train sentences (a sentence states a skill
+    when it holds a gold span), one per fold (posting ``i`` is in fold ``i % folds``)
+    for honest features on train, and its ROC AUC out of fold and on dev."""
+    from sklearn.metrics import roc_auc_score
+
+    def sentences(docs: Sequence[PostingDoc]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        texts, labels, owner = [], [], []
+        for i, d in enumerate(docs):
+            lines = d.text.split("\n")
+            gold = {g[0] for g in d.gold}
+            for j, line in enumerate(lines):
+                texts.append(line or " ")
+                labels.append(float(j in gold))
+                owner.append(i)
+        return texts, np.array(labels), np.array(owner)
+
+    texts, y, owner = sentences(train)
+    vectors = app.embedder.embed(texts)
+    models, oof = [], np.zeros(len(y))
+    for fold in range(folds):
+        held = owner % folds == fold
+        m = StatementModel.fit(vectors[~held], y[~held])
+        oof[held] = m.logits(vectors[held])
+        models.append(m)
+    full = StatementModel.fit(vectors, y)
+    dev_texts, dev_y, _ = sentences(dev)
+    dev_auc = roc_auc_score(dev_y, full.logits(app.embedder.embed(dev_texts)))
+    return full, models, {"train_sentences": len(y), "train_statements": int(y.sum()),
+                          "auc_out_of_fold": round(float(roc_auc_score(y, oof)), 4),
+                          "auc_dev": round(float(dev_auc), 4)}
+
+
 def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int = 5,
                        save: bool = True, progress: ProgressFn | None = None
                        ) -> dict[str, Any]:
@@ -99,16 +135,31 @@ def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int 
     train = load_postings(shared / "skillspan" / "train.json", limit)
     dev = load_postings(shared / "skillspan" / "dev.json", limit)
     sentences = skillskape.esco_split(shared, "train", limit and 20 * limit)[1]
+    statement, folds_of, statement_figures = fit_statements(app, train, dev, folds)
     parts: list[tuple[str, list[DocumentCandidates], list[np.ndarray]]] = []
-    for name, docs in (("SkillSpan train", train), ("SkillSpan dev", dev)):
-        cands = document_candidates(linker, [d.text for d in docs], name, progress)
-        parts.append((name, cands, [span_labels(d, c) for d, c in zip(docs, cands)]))
+    # train postings get the statement model of the folds that did not see them
+    cands_by_doc: dict[int, DocumentCandidates] = {}
+    for fold, model_k in enumerate(folds_of):
+        linker.statement = model_k
+        members = [i for i in range(len(train)) if i % folds == fold]
+        found = document_candidates(linker, [train[i].text for i in members],
+                                    f"SkillSpan train ({fold + 1}/{folds})", progress)
+        cands_by_doc.update(zip(members, found))
+    cands = [cands_by_doc[i] for i in range(len(train))]
+    parts.append(("SkillSpan train", cands,
+                  [span_labels(d, c) for d, c in zip(train, cands)]))
+    linker.statement = statement
+    cands = document_candidates(linker, [d.text for d in dev], "SkillSpan dev", progress)
+    parts.append(("SkillSpan dev", cands, [span_labels(d, c) for d, c in zip(dev, cands)]))
     cands = document_candidates(linker, [s for s, _ in sentences], "SkillSkape train",
                                 progress, chunk=256)
     parts.append(("SkillSkape train", cands,
                   [np.array([code in gold for code in c.codes], dtype=np.float64)
                    for c, (_, gold) in zip(cands, sentences)]))
-    xs, ys, groups, where = [], [], [], {}
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    groups: list[int] = []
+    where: dict[str, tuple[int, list[int]]] = {}
     group = 0
     for name, cs, labels in parts:
         where[name] = (len(groups), [len(c.codes) for c in cs])
@@ -118,8 +169,7 @@ def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int 
             groups.extend([group] * len(c.codes))
             group += 1
     x, y = np.concatenate(xs), np.concatenate(ys)
-    model, oof = fit_ranker(x, y, np.array(groups), folds=folds)
-    model.features = DOC_FEATURES
+    model, oof = fit_ranker(x, y, np.array(groups), folds=folds, features=DOC_FEATURES)
     start, sizes = where["SkillSpan dev"]
     dev_probs = np.split(oof[start : start + sum(sizes)], np.cumsum(sizes)[:-1])
     base = score_documents(dev, link_documents(legacy.link, dev, progress, "legacy (dev)"))
@@ -133,6 +183,8 @@ def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int 
         "fitted_on": {name: {"texts": len(cs), "candidates": int(sum(len(c.codes) for c in cs)),
                              "right": int(sum(float(lab.sum()) for lab in labels))}
                       for name, cs, labels in parts},
+        "statement": statement.to_json(),
+        "statement_figures": statement_figures,
         "threshold": chosen["threshold"],
         "threshold_rule": "highest SkillSpan dev span precision (out of fold) at a span "
                           "recall no lower than the legacy linker's on dev",

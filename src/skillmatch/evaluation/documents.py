@@ -68,7 +68,10 @@ def load_postings(path: Path, limit: int | None = None) -> list[PostingDoc]:
                                  line=line_no) from exc
     docs = []
     for key, sentences in list(groups.items())[:limit]:
-        parts, starts, offsets, gold = [], [], [], []
+        parts: list[str] = []
+        starts: list[int] = []
+        offsets: list[list[tuple[int, int]]] = []
+        gold: list[Span] = []
         pos = 0
         for s, (tokens, skill, knowledge) in enumerate(sentences):
             starts.append(pos)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from ..datasets import fix_mojibake, read_cip, read_etpl
+from ..datasets import EtplProgram, fix_mojibake, read_cip, read_etpl
 from ..errors import InputError
 from ..settings import PROJECT_ROOT
 
@@ -100,10 +100,10 @@ def _clean(text: str) -> str:
 
 def posting_text(row: Mapping[str, str]) -> tuple[str, str]:
     """Title and full text of an NYC Jobs row, as a posting import reads it
-    (``title. description``, the description being every part on its own line)."""
+    (the title on its own line, then every part of the description on its own line)."""
     title = fix_mojibake(row.get("Business Title", "").strip())
     body = "\n".join(p for p in (_clean(row.get(c) or "") for c in NYC_PARTS) if p)
-    return title, f"{title}. {body}".strip()
+    return title, f"{title}\n{body}".strip()
 
 
 def _nyc_rows(path: Path) -> dict[str, dict[str, str]]:
@@ -180,6 +180,13 @@ def nyc_documents(shared: Path, files: Sequence[str] | None = None,
     return out
 
 
+def program_text(p: EtplProgram) -> str:
+    """An ETPL program as a credential import reads it: the name on its own line, then
+    the credential name and the description."""
+    rest = p.text[len(p.name.strip().rstrip(".")):].lstrip(". ")
+    return f"{p.name.strip()}\n{rest}".strip()
+
+
 def _program_field(cip: str | None) -> str:
     return PROGRAM_FIELDS.get((cip or "")[:2], "other")
 
@@ -198,7 +205,7 @@ def etpl_documents(shared: Path, file: str = ETPL_FILE,
         key = " ".join(p.text.lower().split())
         if key not in out:
             out[key] = Document(f"etpl:{p.program_id}", "program", file, _program_field(p.cip),
-                                p.name, p.text)
+                                p.name, program_text(p))
     return list(out.values())
 
 
@@ -312,7 +319,7 @@ def load_documents(shared_data: str | Path, refs: Iterable[Mapping[str, Any]],
             program = etpl[source].get(key)
             if program is None:
                 raise InputError(f"Program ID {key} not found", path=shared / source)
-            title, text = program.name, program.text
+            title, text = program.name, program_text(program)
         elif prefix == "cip":
             if source not in cip:
                 cip[source] = read_cip(shared / source)
@@ -712,13 +719,24 @@ LinkerFactory = Callable[["SkillMatch"], "_HasLink | LinkFn"]
 
 
 def app_linker(app: SkillMatch) -> _HasLink:
-    """Today's linker: the app's, with its settings and ranker (thresholded)."""
+    """The app's linker, with its settings, ranker and document model (thresholded)."""
     return app.linker
 
 
-# The named linker configurations ``--make-sheet`` can run. Both names are today's
-# linker until the new profiles are plugged in here (or passed as ``factories``).
-LINKERS: dict[str, LinkerFactory] = {"baseline": app_linker, "current": app_linker}
+def profile_linker(profile: str) -> LinkerFactory:
+    """The linker of a named profile (``linking/profiles.py``) over ESCO alone."""
+    def factory(app: SkillMatch) -> _HasLink:
+        from .linking import esco_linker
+
+        return esco_linker(app, profile=profile)
+    return factory
+
+
+# The named linker configurations ``--make-sheet`` can run: ``baseline`` is the linker
+# before the document rules (the legacy profile), ``current`` the document profile.
+LINKERS: dict[str, LinkerFactory] = {"baseline": profile_linker("legacy"),
+                                     "current": profile_linker("document"),
+                                     "app": app_linker}
 
 
 def make_app_sheet(

@@ -15,6 +15,11 @@ course page does:
   alternative title (after dropping seniority words, bracketed notes and a place after a
   dash or comma) is reported as that occupation; any other title line links only the
   labels it spells ("Introduction to SQL": SQL), never the nearest label by meaning.
+- **Skill statements.** Most sentences of a real posting state no skill (what the
+  company builds, what the team is like, what the package holds). A linear model over
+  the sentence's embedding, fitted on SkillSpan train postings (a sentence is a skill
+  statement when it holds a gold skill or knowledge span), gives every sentence the
+  log-odds that it states one: the ``statement`` feature of its candidates.
 - **The document model** turns every candidate's features (the ranker's, plus how the
   document supports it: the number of sentences backing it, the evidence's length and
   whether it is a clause, the size of the document, the sentence-level probability)
@@ -38,7 +43,7 @@ from .ranker import FEATURES
 
 DOC_FEATURES = FEATURES + (
     "p_sentence", "calibrated", "sentences", "strong_sentences", "evidence_words",
-    "clause", "doc_sentences", "acronym", "lexical_only", "title_overlap",
+    "clause", "doc_sentences", "acronym", "lexical_only", "title_overlap", "statement",
 )
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&/+.-]{1,5}$")
@@ -49,17 +54,52 @@ def is_acronym(label: str) -> bool:
     return bool(_ACRONYM.match(label.strip())) and sum(c.isalpha() for c in label) >= 2
 
 
-def acronym_entries(labels: Iterable[LabelRow]) -> tuple[set[int], dict[int, int]]:
-    """Ids of the alternative and hidden labels that are acronyms, and each skill's
-    preferred label id."""
+def acronym_entries(labels: Iterable[LabelRow]
+                    ) -> tuple[set[int], dict[int, int], dict[int, frozenset[str]]]:
+    """Ids of the alternative and hidden labels that are acronyms, each skill's preferred
+    label id, and the word stems of each skill's preferred and alternative labels."""
     acronyms: set[int] = set()
     preferred: dict[int, int] = {}
+    stems: dict[int, set[str]] = {}
     for lab in labels:
         if lab.kind == "preferred":
             preferred[lab.skill_id] = lab.id
         elif is_acronym(lab.label):
             acronyms.add(lab.id)
-    return acronyms, preferred
+        if lab.kind != "hidden":
+            stems.setdefault(lab.skill_id, set()).update(word_stems(lab.label))
+    return acronyms, preferred, {k: frozenset(v) for k, v in stems.items()}
+
+
+_STEM_STOP = frozenset(
+    "a an and are as at be by for from in into is it of on or the to with use using "
+    "other all any etc e.g i.e including such".split())
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*")
+
+
+def stem(word: str) -> str:
+    """A crude stem: the first five characters, lower-cased ("monitoring" -> "monit")."""
+    return word.lower()[:5]
+
+
+def word_stems(text: str) -> set[str]:
+    return {stem(w) for w in _TOKEN.findall(text) if w.lower() not in _STEM_STOP}
+
+
+def narrow_span(text: str, start: int, end: int, stems: frozenset[str]
+                ) -> tuple[int, int]:
+    """The part of ``text[start:end]`` that states the skill: from the first to the last
+    word sharing a stem with the skill's labels (the whole span when none does, or when
+    a single word would stand for a label of several words)."""
+    hits = [m for m in _TOKEN.finditer(text, start, end)
+            if m.group().lower() not in _STEM_STOP and stem(m.group()) in stems]
+    if not hits:
+        return start, end
+    if len(hits) == 1 and len(stems) > 2 and end - start > 0:
+        words = len(_TOKEN.findall(text, start, end))
+        if words <= 4:
+            return start, end
+    return hits[0].start(), hits[-1].end()
 
 
 _SENIORITY = frozenset(
@@ -108,6 +148,34 @@ class TitleMatcher:
             if found is not None:
                 return found
         return None
+
+
+@dataclass
+class StatementModel:
+    """Log-odds that a sentence states a skill, linear in its embedding."""
+
+    coef: np.ndarray
+    intercept: float
+
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        return np.clip(vectors.astype(np.float64) @ self.coef + self.intercept, -10, 10)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"coef": np.round(self.coef, 6).tolist(), "intercept": self.intercept}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> StatementModel | None:
+        if not data:
+            return None
+        return cls(np.asarray(data["coef"], dtype=np.float64), float(data["intercept"]))
+
+    @classmethod
+    def fit(cls, vectors: np.ndarray, labels: np.ndarray, c: float = 1.0) -> StatementModel:
+        from sklearn.linear_model import LogisticRegression
+
+        lr = LogisticRegression(C=c, max_iter=2000, random_state=0)
+        lr.fit(vectors.astype(np.float64), labels)
+        return cls(lr.coef_[0].astype(np.float64), float(lr.intercept_[0]))
 
 
 @dataclass

@@ -25,6 +25,7 @@ probability beside it. Skills of a taxonomy the ranker was not fitted for have n
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..embeddings.base import Embedder
+from ..errors import InputError
 from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
@@ -42,10 +44,12 @@ from .document import (
     DOC_FEATURES,
     DocumentCandidates,
     OccupationMention,
+    StatementModel,
     TitleMatcher,
     acronym_entries,
     document_rows,
     logit,
+    narrow_span,
 )
 from .lexicon import LexicalHit, Lexicon
 from .ranker import FEATURES, REUSE, RankerModel, feature_rows
@@ -70,6 +74,7 @@ class _Best:
     raw: float | None = None  # the linker's own score, when ranked by probability
     decision: float | None = None  # the document model's calibrated probability
     acronym: bool = False  # found only through an acronym alias
+    lexical: bool = False  # the evidence is a label's occurrence
 
 
 @dataclass
@@ -102,6 +107,8 @@ class SkillLinker:
         sections: bool = False,
         acronyms: str = "dense",
         titles: bool = False,
+        narrow_evidence: bool = False,
+        statement: StatementModel | None = None,
         document_model: RankerModel | None = None,
         decision_threshold: float | None = None,
     ) -> None:
@@ -118,6 +125,8 @@ class SkillLinker:
         self.sections = sections
         self.acronyms = acronyms
         self.titles = titles
+        self.narrow_evidence = narrow_evidence
+        self.statement = statement
         self.document_model = document_model
         self.decision_threshold = decision_threshold
 
@@ -134,13 +143,26 @@ class SkillLinker:
     def fit(
         self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex]
     ) -> SkillLinker:
-        """Load what linking needs: label owners, the lexicon and the skill rows."""
+        """Load what linking needs: label owners, the lexicon and the skill rows.
+
+        With several taxonomies this linker only routes: each taxonomy gets a linker of
+        its own (:meth:`part`, fitted on first use), so scores of different taxonomies
+        are never compared (see :meth:`rank`)."""
         names = sorted(indexes)
+        self.order_ = taxonomy_order(store, names)
+        self.parts_: dict[str, SkillLinker] = {}
+        self.views_: dict[tuple[str, ...], SkillLinker] = {}
+        if len(names) > 1:
+            self.skills_ = {s.id: s for s in store.skills(names)}
+            self.embedder_, self.indexes_ = embedder, indexes
+            self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
+            self.store_, self.names_ = store, names
+            return self
         ids, owners = store.label_owners(names)
         self.entry_ids_ = np.array(ids, dtype=np.int64)
         self.entry_owners_ = np.array(owners, dtype=np.int64)
         self.lexicon_ = Lexicon().fit(store.lexical_rows(names))
-        self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
+        self.skills_ = {s.id: s for s in store.skills(names)}
         self.embedder_ = embedder
         self.indexes_ = indexes
         self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
@@ -154,7 +176,8 @@ class SkillLinker:
         """Document rules: acronym aliases leave dense retrieval (their entries own no
         skill there) and are scored against their skill's preferred label; occupation
         titles, to recognise a title line that names a job."""
-        self.acronym_labels_, self.preferred_label_ = acronym_entries(store.labels(names))
+        self.acronym_labels_, self.preferred_label_, self.label_stems_ = acronym_entries(
+            store.labels(names))
         if self.acronyms == "lexical" and self.acronym_labels_:
             pos = np.searchsorted(self.entry_ids_, np.array(sorted(self.acronym_labels_)))
             pos = pos[pos < len(self.entry_ids_)]
@@ -189,13 +212,16 @@ class SkillLinker:
             self.parents_.setdefault(sid, set()).add(code)
 
     # ------------------------------------------------------------------ API
-    def link(self, texts: Sequence[str], threshold: float | None = None) -> list[LinkResult]:
-        """Skills above the threshold in each text, best first."""
+    def link(self, texts: Sequence[str], threshold: float | None = None,
+             taxonomies: Sequence[str] | None = None) -> list[LinkResult]:
+        """Skills above the threshold in each text, best first; with several taxonomies,
+        one group per taxonomy, each with its own threshold semantics (see :meth:`rank`)."""
         return self._run(
             texts,
             keep=self._keeper(threshold),
             cap=self.max_per_segment,
             depth=self.candidates,
+            taxonomies=taxonomies,
         )
 
     def _keeper(self, threshold: float | None) -> Callable[[list[LinkedSkill]],
@@ -238,7 +264,7 @@ class SkillLinker:
 
     def link_documents(
         self, texts: Sequence[str], threshold: float | None = None,
-        prepared: Prepared | None = None,
+        prepared: Prepared | None = None, taxonomies: Sequence[str] | None = None,
     ) -> tuple[list[LinkResult], np.ndarray]:
         """:meth:`link`, plus one unit vector per text: the mean of its sentence vectors.
 
@@ -253,6 +279,7 @@ class SkillLinker:
             depth=self.candidates,
             sink=doc_vectors,
             prepared=prepared,
+            taxonomies=taxonomies,
         )
         return results, np.stack(doc_vectors) if doc_vectors else np.empty(
             (0, self.embedder_.dimension), dtype=np.float32)
@@ -278,13 +305,72 @@ class SkillLinker:
                   depth=self.candidates, documents=out)
         return out
 
-    def rank(self, texts: Sequence[str], k: int | None = None) -> list[LinkResult]:
-        """The ``k`` best skills of each text, whatever their score."""
+    def rank(self, texts: Sequence[str], k: int | None = None,
+             taxonomies: Sequence[str] | None = None) -> list[LinkResult]:
+        """The ``k`` best skills of each text, whatever their score.
+
+        Scores of different taxonomies are not comparable (ESCO's are the ranker's
+        calibrated probabilities, the others' raw cosines), so each taxonomy is ranked on
+        its own: the result lists one group per taxonomy, each with its own ``k`` best,
+        in the order of ``taxonomies`` (default: every taxonomy of this linker, the
+        primary first, see :func:`taxonomy_order`); ``LinkResult.taxonomies`` names
+        the groups and every skill its taxonomy."""
         top = self.top_k if k is None else k
         # labels of one skill crowd the nearest entries: fetch enough for k distinct skills
         depth = max(self.candidates, 2 * top)
         return self._run(texts, keep=lambda ranked: ranked[:top], cap=None, depth=depth,
-                         by_probability=True)
+                         by_probability=True, taxonomies=taxonomies)
+
+    # ------------------------------------------------------------ taxonomies
+    def selection(self, taxonomies: Sequence[str] | None = None) -> list[str]:
+        """The taxonomies a call links against, in group order: the named ones, or all
+        of this linker's, the primary first. A name it was not fitted on is an error."""
+        if not taxonomies:
+            return list(self.order_)
+        out: list[str] = []
+        for name in taxonomies:
+            if name not in self.indexes_:
+                raise InputError(f"unknown taxonomy {name!r} (linkable: "
+                                 f"{', '.join(self.order_)})", field="taxonomy")
+            if name not in out:
+                out.append(name)
+        return out
+
+    def part(self, name: str) -> SkillLinker:
+        """The linker of one taxonomy alone (fitted on first use, then kept), with this
+        linker's current settings; this linker itself when it has only that one."""
+        if len(self.names_) == 1:
+            self.selection([name])
+            return self
+        part = self.parts_.get(name)
+        if part is None:
+            self.selection([name])
+            part = copy.copy(self)  # the settings, whatever __init__ takes
+            part.fit(self.store_, self.embedder_, {name: self.indexes_[name]})
+            self.parts_[name] = part
+        else:  # settings changed since (e.g. a ranker assigned): follow them
+            vars(part).update({k: v for k, v in vars(self).items()
+                               if not k.startswith("_") and not k.endswith("_")})
+        return part
+
+    def subset(self, taxonomies: Sequence[str] | None = None) -> SkillLinker:
+        """This linker restricted to ``taxonomies`` (default: all of them): the part of
+        one taxonomy, or a linker grouping several that shares the fitted parts."""
+        names = self.selection(taxonomies)
+        if len(names) == 1:
+            return self.part(names[0])
+        if names == self.order_:
+            return self
+        view = self.views_.get(tuple(names))
+        if view is None:
+            view = copy.copy(self)
+            view.order_, view.names_ = names, sorted(names)
+            view.indexes_ = {n: self.indexes_[n] for n in names}
+            view.skills_ = {i: s for i, s in self.skills_.items() if s.taxonomy in names}
+            view.taxonomies_ = {n: v for n, v in self.taxonomies_.items() if n in names}
+            view.views_ = {}
+            self.views_[tuple(names)] = view  # parts_ is shared: each taxonomy fitted once
+        return view
 
     # -------------------------------------------------------------- internals
     def _run(
@@ -298,7 +384,12 @@ class SkillLinker:
         collect: list[tuple[list[str], np.ndarray]] | None = None,
         by_probability: bool = False,
         documents: list[DocumentCandidates] | None = None,
+        taxonomies: Sequence[str] | None = None,
     ) -> list[LinkResult]:
+        names = self.selection(taxonomies)
+        if len(self.names_) > 1:
+            return self._run_groups(names, texts, keep, cap, depth, sink, prepared, collect,
+                                    by_probability, documents)
         if prepared is None:
             prepared = self.prepare(texts, documents=sink is not None)
         elif prepared.texts != list(texts):
@@ -309,8 +400,8 @@ class SkillLinker:
         rows = [first.setdefault(s.text, i)
                 for i, s in enumerate(s for segs in segments for s in segs)]
         unique = sorted(set(rows))
-        found = self._dense(vectors[unique], depth) if unique else []
-        by_row = dict(zip(unique, found))
+        retrieved = self._dense(vectors[unique], depth) if unique else []
+        by_row = dict(zip(unique, retrieved))
         dense = [by_row[r] for r in rows]
         results = []
         offset = 0
@@ -338,6 +429,50 @@ class SkillLinker:
             results.append(LinkResult(text=text, skills=keep(ranked),
                                       occupations=[o.to_dict() for o in found]))
         return results
+
+    def _run_groups(
+        self,
+        names: list[str],
+        texts: Sequence[str],
+        keep: Callable[[list[LinkedSkill]], list[LinkedSkill]],
+        cap: int | None,
+        depth: int,
+        sink: list[np.ndarray] | None,
+        prepared: Prepared | None,
+        collect: list[tuple[list[str], np.ndarray]] | None,
+        by_probability: bool,
+        documents: list[DocumentCandidates] | None,
+    ) -> list[LinkResult]:
+        """:meth:`_run` once per taxonomy, on its own linker (the texts embedded once);
+        the results concatenated group after group, in the order of ``names``."""
+        if prepared is None:
+            prepared = self.prepare(texts, documents=sink is not None)
+        merged = [LinkResult(text=t, skills=[], taxonomies=list(names)) for t in texts]
+        tables: list[list[tuple[list[str], np.ndarray]]] = []
+        docs: list[list[DocumentCandidates]] = []
+        for n, name in enumerate(names):
+            table: list[tuple[list[str], np.ndarray]] = []
+            found: list[DocumentCandidates] = []
+            results = self.part(name)._run(
+                texts, keep, cap, depth, sink=sink if n == 0 else None, prepared=prepared,
+                collect=table if collect is not None else None,
+                by_probability=by_probability,
+                documents=found if documents is not None else None)
+            for out, r in zip(merged, results):
+                out.skills.extend(r.skills)
+                out.occupations.extend(r.occupations)
+            tables.append(table)
+            docs.append(found)
+        if collect is not None:
+            for rows in zip(*tables):
+                collect.append(([c for codes, _ in rows for c in codes],
+                                np.concatenate([x for _, x in rows])))
+        if documents is not None:
+            for cands in zip(*docs):
+                documents.append(DocumentCandidates(
+                    [c for d in cands for c in d.codes], [s for d in cands for s in d.spans],
+                    np.concatenate([d.features for d in cands])))
+        return merged
 
     def _document_vector(
         self, segs: list[Segment], vectors: np.ndarray, fallback: np.ndarray | None
@@ -438,17 +573,24 @@ class SkillLinker:
                 if cur is None:
                     cur = best[owner] = _Best(score, pref, start, end)
                     cur.dense = plain[owner]
+                    cur.lexical = used is not None
                 else:
                     cur.dense = max(cur.dense, plain[owner])
                     cur.score = max(cur.score, score)
                     if pref > cur.pref:
                         cur.pref, cur.start, cur.end = pref, start, end
+                        cur.lexical = used is not None
                 cur.sentences[seg.sentence] = max(cur.sentences.get(seg.sentence, -1.0), score)
                 cur.sources.add("dense")
                 if used:
                     cur.sources.add("exact" if used.kind == "preferred" else "alias")
                     if used.entry in self.acronym_labels_:
                         cur.acronym = True
+        if self.narrow_evidence:
+            for owner, cur in best.items():
+                if not cur.lexical:
+                    cur.start, cur.end = narrow_span(text, cur.start, cur.end,
+                                                     self.label_stems_.get(owner, frozenset()))
         if self.support_weight:
             for cur in best.values():
                 ranked = sorted(cur.sentences.values(), reverse=True)
@@ -467,6 +609,12 @@ class SkillLinker:
         owners, base = self.candidate_features(text, segs, vectors, best, FEATURES)
         n_sentences = len({s.sentence for s in segs})
         title_words = set(_WORDS.findall(text.split("\n", 1)[0].lower()))
+        statement: dict[int, float] = {}
+        if self.statement is not None:
+            whole = [i for i, s in enumerate(segs) if not s.is_clause]
+            if whole:
+                for i, v in zip(whole, self.statement.logits(vectors[whole]).tolist()):
+                    statement[segs[i].sentence] = v
         extras = []
         for o in owners:
             b = best[o]
@@ -487,6 +635,7 @@ class SkillLinker:
                 "acronym": float(b.acronym),
                 "lexical_only": float(b.dense < 0.3 and bool(b.sources - {"dense"})),
                 "title_overlap": float(bool(label_words & title_words)),
+                "statement": statement.get(sentence.sentence, 0.0) if sentence else 0.0,
             })
         return owners, document_rows(base, extras)
 
@@ -601,3 +750,18 @@ class SkillLinker:
             similarity=best.raw,
             probability=best.decision if best.decision is not None else best.probability,
         )
+
+
+TAXONOMY_KINDS = ("esco", "custom", "onet")  # group order by kind: the primary first
+
+
+def taxonomy_order(store: TaxonomyStore, names: Sequence[str]) -> list[str]:
+    """``names`` in group order: ESCO (the primary taxonomy, the one the ranker is
+    fitted for), then custom taxonomies, then O*NET technologies; by name within a kind."""
+    kinds = {t.name: t.kind for t in store.all()}
+
+    def key(name: str) -> tuple[int, str]:
+        kind = kinds.get(name, "custom")
+        return (TAXONOMY_KINDS.index(kind) if kind in TAXONOMY_KINDS else 1, name)
+
+    return sorted(names, key=key)

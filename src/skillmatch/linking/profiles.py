@@ -12,12 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ConfigurationError
+from .document import StatementModel
 from .linker import SkillLinker
 from .ranker import RankerModel
 
 PROFILES: dict[str, dict[str, Any]] = {
-    "document": {"sections": True, "acronyms": "lexical", "titles": True},
-    "legacy": {"sections": False, "acronyms": "dense", "titles": False},
+    "document": {"sections": True, "acronyms": "lexical", "titles": True,
+                 "narrow_evidence": True},
+    "legacy": {"sections": False, "acronyms": "dense", "titles": False,
+               "narrow_evidence": False},
 }
 
 
@@ -39,6 +42,8 @@ def make_linker(settings: Any, *, profile: str | None = None,
         support_weight=settings.link_support_weight,
         ranker=ranker,
         document_model=document_model if name == "document" else None,
+        statement=(StatementModel.from_json(document_model.meta.get("statement"))
+                   if document_model is not None and name == "document" else None),
         decision_threshold=settings.link_probability_threshold,
         **PROFILES[name],
     )
