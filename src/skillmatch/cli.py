@@ -420,7 +420,8 @@ _record_group("credential", "credentials", "credentials")
 
 
 @main.command()
-@click.option("--region", help="Only postings and needs of this region.")
+@click.option("--region", help="Only postings and needs of this region: ST covers ST and "
+              "every ST-Place, ST-Place only itself.")
 @click.option("--occupation", help="Only this occupation (code or title); adds skill tiers.")
 @click.option("--since", help="Window start (YYYY-MM-DD, inclusive).")
 @click.option("--until", help="Window end (YYYY-MM-DD, exclusive).")
@@ -462,7 +463,8 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
               help="Let credentials with no hours given pass --max-hours.")
 @click.option("--type", "types", multiple=True, help="Credential type (repeatable).")
 @click.option("--delivery", multiple=True, type=click.Choice(["online", "in person", "hybrid"]))
-@click.option("--region")
+@click.option("--region", help="ST or ST-Place: credentials offered there (ST covers its "
+              "places), statewide in its state, or online; demand of that region.")
 @click.option("-k", "k", type=int, default=10, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
@@ -534,7 +536,7 @@ def align(ctx: click.Context, credential: str | None, description: str | None,
 @click.option("--max-cost", type=float, help="Each step at most this cost (unknown left out).")
 @click.option("--include-unknown-cost", is_flag=True,
               help="Let credentials with no cost given pass --max-cost.")
-@click.option("--region")
+@click.option("--region", help="ST or ST-Place (ST covers its places), as for recommend.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @click.pass_context
 def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str,
