@@ -449,12 +449,14 @@ class SkillMatch:
         """The most demanded skills of a slice, each with the postings behind it."""
         from .flows.demand_view import demand_table
 
-        code = None
+        code = target = None
         if occupation:
-            code = self.occupation(occupation).code
+            occ = self.occupation(occupation)
+            code, target = occ.code, occ.to_dict()
         table = demand_table(self.demand_model, self.taxonomies, region=region,
                              occupation=code, window=window, top=top, order=order)
         if code:
+            table["target"] = target
             table["tiers"] = self._tier_labels(self.demand_model.tiers(code, region))
         return table
 
@@ -498,7 +500,7 @@ class SkillMatch:
         A credential with no cost (hours) given has an unknown one (None, not free): it
         passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
         (``include_unknown_hours``)."""
-        from .flows.recommend import Filters, rank_credentials
+        from .flows.recommend import Filters, formula, query_weights, rank_credentials
         from .flows.targets import global_weights, occupation_skills, unit
 
         text = (query or "").strip()
@@ -525,9 +527,14 @@ class SkillMatch:
             occ = self.occupation(occupation)
             weights, basis = occupation_skills(self.conn, demand, occ, region, self.linker)
             vectors.append(self.embedder.embed([f"{occ.label}: {occ.description}"])[0])
-            out["occupation"] = occ.to_dict()
+            out["occupation"] = out["target"] = occ.to_dict()
+        elif text:
+            weights, basis, implied = query_weights(self.conn, self.workspace, demand,
+                                                    self.linker, vectors[0], region)
+            out["implied_targets"] = [o.to_dict() for o in implied]
         else:
             weights, basis = global_weights(demand, region), "all postings and needs"
+        targeted = bool(occupation or out.get("implied_targets"))
         known, unresolved = self.declared.resolve(
             list(known_skills))
         known_ids = {m.skill_id for m in known}
@@ -535,15 +542,16 @@ class SkillMatch:
             catalog, demand, self.taxonomies,
             query_vector=unit(np.mean(vectors, axis=0)) if vectors else None,
             weights=weights, known=known_ids, filters=filters,
-            relevance_weight=self.settings.recommend_relevance_weight, k=k)
+            relevance_weight=self.settings.recommend_relevance_weight, k=k,
+            targeted=targeted)
         self._posting_titles([p for r in results for p in r["postings"]])
         out.update({
             "demand_basis": basis,
             "known_skills": sorted(r.label for r in self.taxonomies.skills_by_id(
                 known_ids).values()),
             "unresolved_skills": unresolved,
-            "formula": (f"score = {self.settings.recommend_relevance_weight} * relevance + "
-                        f"{1 - self.settings.recommend_relevance_weight:g} * value"),
+            "formula": formula(self.settings.recommend_relevance_weight, targeted,
+                               bool(vectors)),
             "results": results,
             "provenance": self.provenance(),
         })

@@ -133,6 +133,20 @@ def taxonomy_list(ctx: click.Context, fmt: str) -> None:
     _emit(data, fmt, table)
 
 
+def _target_lines(occ: dict[str, Any]) -> list[str]:
+    """The target occupation, what it was resolved from, and what else matched."""
+    lines = [f"target: {occ['label']} ({occ['code']}, {occ['taxonomy']}; "
+             f"{occ['postings_and_needs']} postings and needs), {occ['resolved_by']} "
+             f"from {occ['resolved_from']!r}"]
+    if occ.get("note"):
+        lines.append(f"  {occ['note']}")
+    if occ.get("alternatives"):
+        lines.append("  also matched: " + "; ".join(
+            f"{a['label']} ({a['code']}, {a['postings_and_needs']})"
+            for a in occ["alternatives"]))
+    return lines
+
+
 # ----------------------------------------------------------------- crosswalk
 @main.group()
 def crosswalk() -> None:
@@ -438,6 +452,8 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
                             order=order)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
+        if d.get("target"):
+            yield from _target_lines(d["target"])
         yield (f"{d['records']:,} postings and needs (weight {d['weight']}, half-life "
                f"{d['half_life_days']:g} days from {d['reference_date']})")
         yield f"{'skill':<42} {'postings':>8} {'share':>7} {'specif.':>7} {'score':>7}"
@@ -482,13 +498,21 @@ def recommend(ctx: click.Context, query: str | None, occupation: str | None,
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if "occupation" in d:
-            yield f"target: {d['occupation']['label']} ({d['occupation']['code']})"
-        yield f"demand from: {d.get('demand_basis', '-')}; {d.get('formula', '')}"
+            yield from _target_lines(d["occupation"])
+        if d.get("implied_targets"):
+            yield "the query stands for: " + "; ".join(
+                f"{t['label']} ({t['code']}, {t['postings_and_needs']} postings and needs)"
+                for t in d["implied_targets"])
+        yield f"demand from: {d.get('demand_basis', '-')}"
+        yield d.get("formula", "")
         if d.get("reason"):
             yield d["reason"]
         for n, r in enumerate(d["results"], start=1):
             cost, hours = _cost(r["cost"], "cost unknown"), _hours(r["hours"], "hours unknown")
             yield f"{n:>2}. {r['title']} ({r['provider']}) {r['score']:.3f}  {cost}, {hours}"
+            fit = "" if r.get("skill_fit") is None else f", skill fit {r['skill_fit']:.2f}"
+            yield (f"      relevance {r['relevance']:.2f} (text {r['text_similarity']:.2f}"
+                   f"{fit}), value {r['value']:.2f}")
             for s in r["in_demand_skills"][:3]:
                 yield (f"      teaches {s['label']} (in {s['postings']} postings, share "
                        f"{s['share']:.2f})")

@@ -25,8 +25,10 @@ def drivers(settings, tmp_path: Path):
     app = SkillMatch(settings)
     app.taxonomies.save(tiny_bundle())
     app.taxonomies.save(bundle("esco", "esco", [
-        ("esco:cargo-driver", "cargo vehicle driver", ["truck driver", "lorry driver"])]))
+        ("esco:cargo-driver", "cargo vehicle driver", ["truck driver", "lorry driver"]),
+        ("esco:dba", "database administrator", [])]))
     app.taxonomies.save(bundle("onet", "onet", [
+        ("15-1242.00", "Database Administrators", ["Database Administrator Senior"]),
         ("53-3032.00", "Heavy and Tractor-Trailer Truck Drivers", ["Truck Driver"]),
         ("53-3033.00", "Light Truck Drivers", ["Truck Driver", "Delivery Driver"]),
         ("43-5011.01", "Freight Forwarders", ["Truck Driver"])]))
@@ -34,7 +36,9 @@ def drivers(settings, tmp_path: Path):
     postings = [{"id": f"d{i}", "title": "CDL-A Driver", "occupation_code": "53-3032.00",
                  "region": "TX-Dallas", "date_posted": "2026-10-01",
                  "description": "Work in teams. Use spreadsheets software for logs."}
-                for i in range(6)]
+                for i in range(6)] + [
+        {"id": "db0", "title": "DBA", "occupation_code": "15-1242.00",
+         "description": "Use spreadsheets software."}]
     path = tmp_path / "postings.jsonl"
     path.write_text("\n".join(json.dumps(p) for p in postings))
     app.import_records("posting", path)
@@ -53,6 +57,19 @@ def test_a_shared_title_resolves_to_the_occupation_with_postings(drivers) -> Non
     assert set(others) == {"53-3033.00", "43-5011.01", "esco:cargo-driver"}
     assert all(a["postings_and_needs"] == 0 for a in others.values())
     assert others["esco:cargo-driver"]["taxonomy"] == "esco"
+
+
+def test_a_near_title_with_postings_beats_an_exact_one_without(drivers, monkeypatch
+                                                                ) -> None:
+    from skillmatch.flows import targets
+
+    # the fake embedder sees "administrator" and "Administrators" as different words:
+    # widen the margin so O*NET's title is near enough, as it is with the real model
+    monkeypatch.setattr(targets, "TITLE_MARGIN", 0.25)
+    occ = drivers.occupation("database administrator")
+    assert (occ.code, occ.how, occ.records) == ("15-1242.00", "nearest title", 1)
+    [esco] = occ.to_dict()["alternatives"]
+    assert esco["code"] == "esco:dba" and esco["matched_by"] == "title (preferred label)"
 
 
 def test_the_target_is_never_a_postings_title(drivers) -> None:

@@ -1,18 +1,30 @@
 """Counselor flow: which credentials should this student pursue?
 
 Score of a credential = ``w * relevance + (1 - w) * value`` with
-``w = recommend_relevance_weight`` (default 0.4):
+``w = recommend_relevance_weight`` (default 0.4); both terms are in [0, 1]:
 
-- relevance: cosine between the credential's text vector and the query (the free
-  text, the target occupation's title and description, or their mean);
-- value: the demand weight of the skills it teaches that the student lacks, as a
-  share of the total demand weight of the target's skills (with no target, of the
-  most demanded skills overall), each skill counted by the confidence that the
-  credential teaches it. A credential adding nothing new has value 0.
+- relevance = ``0.5 * text + 0.5 * skill_fit`` when there is a target (the occupation
+  asked for, or for free text the occupations nearest to it: ``implied_targets``),
+  else ``text`` alone:
+
+  - text: cosine between the credential's text vector and the query (the free text,
+    the target occupation's title and description, or their mean), floored at 0;
+  - skill_fit: the demand-weighted share of what the credential teaches that the target
+    asks for, ``sum(c(s) * w(s)) / sum(c(s))`` over the skills it teaches (``c`` the
+    confidence that it teaches ``s``, ``w`` the target's demand weight, in [0, 1]). A
+    course whose skills the target does not ask for (how to learn online, study
+    skills) has fit 0 whatever words it shares with the query;
+
+- value: the demand weight of the skills it teaches that the student lacks, each
+  counted by its confidence, against the weight of the ``VALUE_REFERENCE`` (10) most
+  demanded skills the student lacks (the target's; with no target, those most demanded
+  overall), capped at 1: value 1 is a credential teaching as much demand as the ten
+  best-demanded skills. A credential adding nothing new has value 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +32,17 @@ import numpy as np
 
 from ..demand import DemandModel
 from ..regions import is_statewide, within
+from ..storage.occupation_store import OccupationStore
 from ..storage.taxonomy_store import TaxonomyStore
+from ..workspace import Workspace
 from .catalog_view import CatalogView
+from .targets import Occupation, nearest_occupations
+
+VALUE_REFERENCE = 10  # value 1 = the demand weight of this many best-demanded skills
+TEXT_SHARE = 0.5  # relevance = TEXT_SHARE * text + (1 - TEXT_SHARE) * skill_fit
+IMPLIED_TARGETS = 3  # occupations a free-text query stands for, at most
+IMPLIED_MIN_SCORE = 0.4  # their cosine with the query, at least
+IMPLIED_MARGIN = 0.1  # and at most this far below the nearest one
 
 
 @dataclass
@@ -81,16 +102,32 @@ def rank_credentials(
     filters: Filters,
     relevance_weight: float,
     k: int,
+    targeted: bool = False,
 ) -> list[dict[str, Any]]:
+    """The ``k`` best credentials that pass ``filters``, each explained.
+
+    ``weights``: skill -> demand weight in [0, 1] of the target (``targeted``: an
+    occupation, or the occupations a query stands for; relevance then counts the skill
+    fit) or of all demand."""
     allowed = np.array([filters.allows(r) for r in catalog.rows], dtype=bool)
     if not allowed.any():
         return []
-    w = catalog.skill_vector({s: v for s, v in weights.items() if s not in known})
-    total = sum(v for s, v in weights.items() if s not in known) or 1.0
-    value = np.asarray(catalog.skills @ w).ravel() / total
-    value = np.minimum(value, 1.0)
-    relevance = (catalog.vectors @ query_vector if query_vector is not None
-                 else np.zeros(len(catalog.rows), dtype=np.float32))
+    lacking = {s: v for s, v in weights.items() if s not in known}
+    reference = sum(sorted(lacking.values(), reverse=True)[:VALUE_REFERENCE]) or 1.0
+    value = np.minimum(np.asarray(catalog.skills @ catalog.skill_vector(lacking)).ravel()
+                       / reference, 1.0)
+    n = len(catalog.rows)
+    text = (np.maximum(catalog.vectors @ query_vector, 0.0) if query_vector is not None
+            else np.zeros(n, dtype=np.float32))
+    fit = np.zeros(n)
+    if targeted:
+        taught = np.asarray(catalog.skills.sum(axis=1)).ravel()
+        fit = np.asarray(catalog.skills @ catalog.skill_vector(weights)).ravel() / np.maximum(
+            taught, 1e-12)
+    if targeted and query_vector is not None:
+        relevance = TEXT_SHARE * text + (1 - TEXT_SHARE) * fit
+    else:
+        relevance = fit if targeted else text
     score = relevance_weight * relevance + (1 - relevance_weight) * value
     score = np.where(allowed, score, -np.inf)
     order = np.argsort(-score, kind="stable")[: min(k, int(allowed.sum()))]
@@ -102,7 +139,63 @@ def rank_credentials(
         results.append(_explain(catalog, demand, skill_rows, figures, int(i), weights, known,
                                 float(score[i]), float(relevance[i]), float(value[i]),
                                 filters.region))
+        results[-1].update({"text_similarity": round(float(text[i]), 4),
+                            "skill_fit": round(float(fit[i]), 4) if targeted else None})
     return results
+
+
+def formula(relevance_weight: float, targeted: bool, text: bool) -> str:
+    """How a recommendation's score was computed, in words."""
+    rel = (f"{TEXT_SHARE:g} * text_similarity + {1 - TEXT_SHARE:g} * skill_fit"
+           if targeted and text else "skill_fit" if targeted else "text_similarity")
+    return (f"score = {relevance_weight:g} * relevance + {1 - relevance_weight:g} * value; "
+            f"relevance = {rel}; value = demand weight of the new skills taught / weight of "
+            f"the {VALUE_REFERENCE} most demanded skills lacking (max 1)")
+
+
+def query_weights(conn: Any, workspace: Workspace, demand: DemandModel, linker: Any,
+                  vector: np.ndarray, region: str | None
+                  ) -> tuple[dict[int, float], str, list[Occupation]]:
+    """For a free-text query with no target occupation: the demand weights of the
+    occupations it stands for (each skill at its largest weight among them), the basis,
+    and those occupations; with none near enough, all demand (and no occupations)."""
+    from .targets import global_weights, occupation_skills
+
+    implied = implied_targets(conn, workspace, vector,
+                              lambda code: int(demand.size(occupation=code)["records"]),
+                              demand.min_postings)
+    if not implied:
+        return global_weights(demand, region), (
+            "all postings and needs (no occupation near the query)"), []
+    weights: dict[int, float] = {}
+    bases = []
+    for occ in implied:
+        w, basis = occupation_skills(conn, demand, occ, region, linker)
+        bases.append(f"{occ.label} ({occ.code}): {basis}")
+        for sid, v in w.items():
+            weights[sid] = max(weights.get(sid, 0.0), v)
+    return weights, "the occupations nearest the query: " + "; ".join(bases), implied
+
+
+def implied_targets(conn: Any, workspace: Workspace, vector: np.ndarray,
+                    records: Callable[[str], int], min_records: int) -> list[Occupation]:
+    """The occupations a free-text query stands for: the nearest (titles and
+    descriptions, cosine at least ``IMPLIED_MIN_SCORE`` and within ``IMPLIED_MARGIN`` of
+    the nearest), those with postings and needs behind them first; at most
+    ``IMPLIED_TARGETS``."""
+    near = nearest_occupations(conn, workspace, vector)
+    top = max(near.values(), default=-1.0)
+    keep = {o: s for o, s in near.items()
+            if s >= max(IMPLIED_MIN_SCORE, top - IMPLIED_MARGIN)}
+    rows = OccupationStore(conn).by_ids(keep)
+    found = []
+    for oid, row in rows.items():
+        n = records(row["code"])
+        found.append(((n >= min_records, keep[oid]), Occupation(
+            row["code"], row["label"], row["description"], row["taxonomy"], oid,
+            "nearest to the query", keep[oid], records=n)))
+    found.sort(key=lambda f: f[0], reverse=True)
+    return [occ for _, occ in found[:IMPLIED_TARGETS]]
 
 
 def _explain(catalog: CatalogView, demand: DemandModel, skill_rows: dict[int, Any],

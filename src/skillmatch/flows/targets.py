@@ -117,34 +117,48 @@ def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder, quer
                       alternatives=tuple(c.brief() for c in cands[1:1 + ALTERNATIVES]))
 
 
-def _title_candidates(conn: Any, store: OccupationStore, workspace: Workspace,
-                      embedder: Embedder, text: str) -> list[_Candidate]:
-    """Occupations whose title is ``text`` (any case); else those whose nearest title or
-    description is within ``TITLE_MARGIN`` of the best (at least ``MIN_TITLE_SCORE``)."""
-    vector = embedder.embed([text])
-    exact = store.by_label(text)
-    if exact:
-        labels = embedder.embed([row["label"] for row, _ in exact])
-        cosines = (labels @ vector[0]).tolist()
-        return [_Candidate(row, f"title ({kind} label)", 2 if kind == "preferred" else 1,
-                           float(cos)) for (row, kind), cos in zip(exact, cosines)]
+def nearest_occupations(conn: Any, workspace: Workspace, vector: np.ndarray,
+                        depth: int = NEAREST_DEPTH) -> dict[int, float]:
+    """Occupation row id -> best cosine of its titles or description with ``vector``
+    (``depth`` nearest index entries per taxonomy with an occupation index)."""
+    store = OccupationStore(conn)
     best: dict[int, float] = {}
     for (name,) in conn.execute("SELECT name FROM taxonomies"):
         directory = workspace.index_dir(f"occupations-{name}")
         if not (directory / "manifest.json").exists():
             continue
         index, _ = FaissIndex.load(directory)
-        scores, ids = index.search(vector, NEAREST_DEPTH)
+        scores, ids = index.search(vector.reshape(1, -1), depth)
         owners = store.label_owners([int(i) for i in ids[0] if 0 <= i < DESC_OFFSET])
         for score, entry in zip(scores[0].tolist(), ids[0].tolist()):
             owner = entry - DESC_OFFSET if entry >= DESC_OFFSET else owners.get(entry)
             if entry >= 0 and owner is not None and score > best.get(owner, -2.0):
                 best[owner] = float(score)
+    return best
+
+
+def _title_candidates(conn: Any, store: OccupationStore, workspace: Workspace,
+                      embedder: Embedder, text: str) -> list[_Candidate]:
+    """Occupations whose title is ``text`` (any case), and those whose nearest title or
+    description is within ``TITLE_MARGIN`` of the best (at least ``MIN_TITLE_SCORE``):
+    "database administrator" is ESCO's title and nearly O*NET's "Database
+    Administrators"; the one with postings is then chosen."""
+    vector = embedder.embed([text])
+    exact = store.by_label(text)
+    out: dict[int, _Candidate] = {}
+    if exact:
+        labels = embedder.embed([row["label"] for row, _ in exact])
+        cosines = (labels @ vector[0]).tolist()
+        out = {int(row["id"]): _Candidate(row, f"title ({kind} label)",
+                                          2 if kind == "preferred" else 1, float(cos))
+               for (row, kind), cos in zip(exact, cosines)}
+    best = nearest_occupations(conn, workspace, vector)
     top = max(best.values(), default=-1.0)
-    if top < MIN_TITLE_SCORE:
-        return []
-    rows = store.by_ids(o for o, s in best.items() if s >= top - TITLE_MARGIN)
-    return [_Candidate(rows[o], "nearest title", 0, best[o]) for o in rows]
+    if top >= MIN_TITLE_SCORE:
+        rows = store.by_ids(o for o, s in best.items()
+                            if s >= top - TITLE_MARGIN and o not in out)
+        out.update({o: _Candidate(rows[o], "nearest title", 0, best[o]) for o in rows})
+    return list(out.values())
 
 
 def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
