@@ -623,7 +623,7 @@ class SkillMatch:
     ) -> dict[str, Any]:
         """The cheapest short sequence of credentials covering the occupation's demand
         (see ``flows.pathways``: unknown costs are not free, and totals name them)."""
-        from .flows.pathways import greedy_cover
+        from .flows.pathways import greedy_cover, with_labels
         from .flows.recommend import Filters
         from .flows.targets import occupation_skills
 
@@ -640,11 +640,9 @@ class SkillMatch:
                               Filters(max_cost=max_cost, region=region,
                                       include_unknown_cost=include_unknown_cost), by=by,
                               max_steps=max_steps, target_coverage=target_coverage)
-        labels = self.taxonomies.skills_by_id(weights)
-        for step in result["steps"]:
-            step["new_skills"] = [labels[s].label for s in step["new_skills"]]
-        result["uncovered"] = [labels[s].label for s in result["uncovered"]]
-        return {"occupation": occ.to_dict(), "demand_basis": basis, "by": by,
+        with_labels(result, self.taxonomies.skills_by_id(weights))
+        target = occ.to_dict()
+        return {"occupation": target, "target": target, "demand_basis": basis, "by": by,
                 "unresolved_skills": unresolved, **result}
 
     # ----------------------------------------------------------------- align

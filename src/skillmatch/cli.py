@@ -572,7 +572,8 @@ def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str
                              include_unknown_cost=include_unknown_cost)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
-        yield f"{d['occupation']['label']} ({d['occupation']['code']}); {d['demand_basis']}"
+        yield from _target_lines(d["occupation"])
+        yield f"demand from: {d['demand_basis']}"
         yield f"known skills already cover {d['coverage_from_known']:.0%}"
         for n, s in enumerate(d["steps"], start=1):
             yield (f"{n}. {s['title']} ({_cost(s['cost'], 'cost unknown')}, "
@@ -583,6 +584,19 @@ def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str
         if d["steps"]:
             yield (f"total: ${d['total_cost']:,.0f} and {d['total_hours']:g} h"
                    + (" known; " + "; ".join(unknown) if unknown else ""))
+        yield (f"coverage {d['coverage']:.0%} of the {d['target_coverage']:.0%} target: "
+               + ("reached" if d["reached"] else "NOT reached") + f" (steps: {d['strategy']})")
+        if not d["reached"]:
+            why = d["shortfall"]
+            yield f"  why: {why['reason']}"
+            for key, what in (("untaught", "no catalogued credential teaches"),
+                              ("filtered_out", "taught only by credentials filtered out"),
+                              ("low_confidence", "taught only with low confidence"),
+                              ("not_chosen", "taught by credentials not chosen")):
+                if why[key]["count"]:
+                    yield f"  {what} ({why[key]['weight_share']:.0%} of demand): " + ", ".join(
+                        s["label"] + (f" [{s['taught_by']['title']}]" if "taught_by" in s
+                                      else "") for s in why[key]["skills"][:6])
         yield f"uncovered: {', '.join(d['uncovered'][:10]) or 'nothing'}"
 
     _emit(data, fmt, table)
