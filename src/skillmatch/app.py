@@ -66,10 +66,12 @@ class SkillMatch:
         self._demand: DemandModel | None = None
         self._catalog: CatalogView | None = None
         self._centroids: tuple[list[str], list[str], np.ndarray] | None = None
-        self._declared: DeclaredSkills | None = None
+        self._declared_by: dict[int, DeclaredSkills] = {}
         self._matcher: OccupationMatcher | None = None
         self._ranker: RankerModel | None = None
         self._ranker_read = False
+        self._document_read = False
+        self._document: RankerModel | None = None
         self._codes: OccupationCodes | None = None
 
     # ------------------------------------------------------------ resources
@@ -210,11 +212,11 @@ class SkillMatch:
         return out
 
     def _skill_indexes(self) -> dict[str, FaissIndex]:
-        """The skill indexes to link against: the named taxonomies (each must have an
-        index), or every loaded taxonomy that has one."""
+        """The skill indexes to link against: every loaded taxonomy that has one; the
+        ones the setting ``taxonomies`` names must have one."""
         store = self.taxonomies
-        named = list(self.settings.taxonomies)
-        names = named or [t.name for t in store.all()]
+        named = self._selection(None) or []
+        names = [t.name for t in store.all()]
         if not names:
             raise InputError(
                 "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
@@ -223,8 +225,9 @@ class SkillMatch:
         for name in names:
             info = store.get(name)
             directory = self.workspace.index_dir(f"skills-{name}")
-            if not named and not (directory / "manifest.json").exists():
-                log.warning("taxonomy %s has no index yet; linking without it", name)
+            if name not in named and not (directory / "manifest.json").exists():
+                if not named:
+                    log.warning("taxonomy %s has no index yet; linking without it", name)
                 continue
             index, manifest = FaissIndex.load(directory)
             if manifest.get("model") != self.embedder.model_id:
@@ -244,18 +247,45 @@ class SkillMatch:
     # --------------------------------------------------------------- linking
     @property
     def linker(self) -> SkillLinker:
+        """The linker of the default selection: the setting ``taxonomies``, else every
+        loaded taxonomy with an index (one group per taxonomy, see :meth:`linker_for`)."""
+        return self.linker_for(None)
+
+    def linker_for(self, taxonomies: Sequence[str] | None = None) -> SkillLinker:
+        """The linker of ``taxonomies`` (default: the setting ``taxonomies``, else all
+        indexed ones). Several taxonomies are linked and ranked each on its own and
+        returned group after group (:meth:`SkillLinker.rank`); each is fitted once."""
+        names = self._selection(taxonomies)
+        full = self.full_linker
+        for name in names or ():
+            if name not in full.indexes_:
+                raise ArtifactError(f"taxonomy {name!r} has no skill index; run "
+                                    f"`skillmatch index build --taxonomy {name}`")
+        return full.subset(names)
+
+    def _selection(self, taxonomies: Sequence[str] | None) -> list[str] | None:
+        """The taxonomies asked for (else the setting ``taxonomies``), each checked to
+        be loaded; None for all of them."""
+        names = [n.strip() for n in taxonomies or () if n.strip()]
+        names = names or [n for n in self.settings.taxonomies if n.strip()]
+        if not names:
+            return None
+        loaded = [t.name for t in self.taxonomies.all()]
+        for name in names:
+            if name not in loaded:
+                raise InputError(f"unknown taxonomy {name!r} (loaded: "
+                                 f"{', '.join(loaded) or 'none'})", field="taxonomy")
+        return list(dict.fromkeys(names))
+
+    @property
+    def full_linker(self) -> SkillLinker:
+        """The linker over every indexed taxonomy (what :meth:`linker_for` selects from)."""
         if self._linker is None:
-            s = self.settings
-            ranker = self.ranker
-            self._linker = SkillLinker(
-                threshold=s.link_threshold,
-                top_k=s.link_top_k,
-                candidates=s.link_candidates,
-                max_per_segment=s.link_max_per_segment,
-                lexical_bonus=s.link_lexical_bonus,
-                context_weight=s.link_context_weight,
-                support_weight=s.link_support_weight,
-                ranker=ranker,
+            self._declared_by.clear()
+            from .linking.profiles import make_linker
+
+            self._linker = make_linker(
+                self.settings, ranker=self.ranker, document_model=self.document_model,
             ).fit(self.taxonomies, self.embedder, self._skill_indexes())
         return self._linker
 
@@ -268,27 +298,45 @@ class SkillMatch:
             self._ranker = self._read_ranker()
         return self._ranker
 
-    def _read_ranker(self) -> RankerModel | None:
+    def _read_ranker(self, filename: str = "ranker.json",
+                     known: tuple[str, ...] | None = None) -> RankerModel | None:
         s = self.settings
         if s.link_ranker == "off" or s.embedder != "onnx":
             return None
-        model = RankerModel.load(Path(s.models_dir) / s.model_name)
+        model = RankerModel.load(Path(s.models_dir) / s.model_name, filename,
+                                 *(() if known is None else (known,)))
         if model is not None and model.meta.get("model") != self.embedder.model_id:
-            log.warning("ranker in %s was fitted for %s, not %s: using raw scores "
-                        "(refit: skillmatch models fit-ranker)", s.model_name,
-                        model.meta.get("model"), self.embedder.model_id)
+            log.warning("%s in %s was fitted for %s, not %s: not used (refit it: "
+                        "skillmatch models fit-ranker / fit-document)", filename,
+                        s.model_name, model.meta.get("model"), self.embedder.model_id)
             return None
         return model
 
     @property
+    def document_model(self) -> RankerModel | None:
+        """The document keep-or-drop model fitted for the active model, if any: read
+        once per app, like :attr:`ranker`."""
+        if not self._document_read:
+            from .linking.document import DOC_FEATURES
+
+            self._document_read = True
+            self._document = self._read_ranker("document.json", DOC_FEATURES)
+        return self._document
+
+    @property
     def declared(self) -> DeclaredSkills:
         """Resolves declared skills (ids, labels, free text); rebuilt with the linker."""
+        return self.declared_for(None)
+
+    def declared_for(self, taxonomies: Sequence[str] | None) -> DeclaredSkills:
+        """:attr:`declared` for the skills of ``taxonomies`` (see :meth:`linker_for`)."""
         from .catalog.pipeline import DeclaredSkills
 
-        linker = self.linker
-        if self._declared is None or self._declared.linker is not linker:
-            self._declared = DeclaredSkills(self.taxonomies, linker)
-        return self._declared
+        linker = self.linker_for(taxonomies)
+        found = self._declared_by.get(id(linker))
+        if found is None or found.linker is not linker:
+            found = self._declared_by[id(linker)] = DeclaredSkills(self.taxonomies, linker)
+        return found
 
     def link(
         self,
@@ -296,13 +344,16 @@ class SkillMatch:
         *,
         top_k: int | None = None,
         threshold: float | None = None,
+        taxonomies: Sequence[str] = (),
     ) -> list[LinkResult]:
-        """Link skills in each text: thresholded, or the ``top_k`` best when given."""
+        """Link skills in each text: thresholded, or the ``top_k`` best when given; against
+        ``taxonomies`` (default: the setting, else all), one group per taxonomy."""
+        linker = self.linker_for(taxonomies)
         if top_k is not None:
             if top_k < 1:
                 raise InputError(f"top_k must be at least 1, got {top_k}", field="top_k")
-            return self.linker.rank(texts, top_k)
-        return self.linker.link(texts, threshold)
+            return linker.rank(texts, top_k)
+        return linker.link(texts, threshold)
 
     # --------------------------------------------------------------- records
     def import_records(
@@ -833,7 +884,7 @@ class SkillMatch:
 
         return quantize_model(Path(self.settings.models_dir), source, name, rank_check)
 
-    def provenance(self) -> dict[str, Any]:
+    def provenance(self, taxonomies: Sequence[str] = ()) -> dict[str, Any]:
         """The model and taxonomy versions behind results."""
-        linker = self.linker
+        linker = self.linker_for(taxonomies)
         return {"model": linker.embedder_.model_id, "taxonomies": dict(linker.taxonomies_)}

@@ -128,9 +128,18 @@ class LinkResult:
     skills: list[LinkedSkill]
     # occupations named by title lines (document rules), never linked as skills
     occupations: list[dict[str, Any]] = field(default_factory=list)
+    # with several taxonomies: ``skills`` is one group per taxonomy, in this order, each
+    # ranked (and cut) on its own; empty when the linker had a single taxonomy
+    taxonomies: list[str] = field(default_factory=list)
+
+    def group(self, taxonomy: str) -> list[LinkedSkill]:
+        """The skills of one taxonomy, best first."""
+        return [s for s in self.skills if s.taxonomy == taxonomy]
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "skills": [s.to_dict() for s in self.skills]}
         if self.occupations:
             out["occupations"] = self.occupations
+        if self.taxonomies:
+            out["taxonomies"] = self.taxonomies
         return out
