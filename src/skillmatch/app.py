@@ -266,7 +266,7 @@ class SkillMatch:
     def _selection(self, taxonomies: Sequence[str] | None) -> list[str] | None:
         """The taxonomies asked for (else the setting ``taxonomies``), each checked to
         be loaded; None for all of them."""
-        names = [n.strip() for n in taxonomies or () if n.strip()]
+        names = [p.strip() for n in taxonomies or () for p in n.split(",") if p.strip()]
         names = names or [n for n in self.settings.taxonomies if n.strip()]
         if not names:
             return None
@@ -363,9 +363,11 @@ class SkillMatch:
         *,
         force: bool = False,
         progress: ProgressFn | None = None,
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Import credentials, postings or needs (upsert by id) from a CSV or JSON Lines
-        file, or from records already parsed (e.g. :mod:`skillmatch.datasets`)."""
+        file, or from records already parsed (e.g. :mod:`skillmatch.datasets`); their
+        skills linked against ``taxonomies`` (default: the setting, else all)."""
         from .catalog.models import PARSERS
         from .catalog.pipeline import INDEXED, RecordImporter
         from .catalog.readers import read_records
@@ -383,7 +385,7 @@ class SkillMatch:
         manifest = {"name": INDEXED.get(kind, kind), "model": self.embedder.model_id,
                     "records": kind}
         report = RecordImporter(batch_size=self.settings.import_batch_size, force=force).run(
-            kind, records, RecordStore(self.conn), self.declared,
+            kind, records, RecordStore(self.conn), self.declared_for(taxonomies),
             index_dir, manifest, progress,
         )
         self._changed()
@@ -496,26 +498,33 @@ class SkillMatch:
         window: tuple[str, str] | None = None,
         top: int = 20,
         order: str = "score",
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """The most demanded skills of a slice, each with the postings behind it."""
+        """The most demanded skills of a slice, each with the postings behind it; only
+        skills of ``taxonomies`` (default: the setting, else all)."""
         from .flows.demand_view import demand_table
 
+        names = self._selection(taxonomies)
         code = target = None
         if occupation:
             occ = self.occupation(occupation)
             code, target = occ.code, occ.to_dict()
         table = demand_table(self.demand_model, self.taxonomies, region=region,
-                             occupation=code, window=window, top=top, order=order)
+                             occupation=code, window=window, top=top, order=order,
+                             only=names)
         if code:
             table["target"] = target
-            table["tiers"] = self._tier_labels(self.demand_model.tiers(code, region))
+            table["tiers"] = self._tier_labels(self.demand_model.tiers(code, region), names)
         return table
 
-    def _tier_labels(self, tiers: dict[str, Any]) -> dict[str, Any]:
+    def _tier_labels(self, tiers: dict[str, Any],
+                     only: Sequence[str] | None = None) -> dict[str, Any]:
         ids = [r["skill_id"] for t in ("necessary", "defining", "distinguishing")
                for r in tiers[t]]
         rows = self.taxonomies.skills_by_id(ids)
         for t in ("necessary", "defining", "distinguishing"):
+            if only:
+                tiers[t] = [r for r in tiers[t] if rows[r["skill_id"]].taxonomy in only]
             for r in tiers[t]:
                 r["label"] = rows[r["skill_id"]].label
                 r["id"] = rows[r["skill_id"]].code
@@ -545,8 +554,10 @@ class SkillMatch:
         k: int = 10,
         include_unknown_cost: bool = False,
         include_unknown_hours: bool = False,
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """Ranked credentials for a student, each explained (see ``flows.recommend``).
+        """Ranked credentials for a student, each explained (see ``flows.recommend``);
+        demand and known skills counted in ``taxonomies`` (default: the setting, else all).
 
         A credential with no cost (hours) given has an unknown one (None, not free): it
         passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
@@ -565,6 +576,7 @@ class SkillMatch:
             raise InputError(f"k must be at least 1, got {k}", field="k")
         filters = Filters(max_cost, max_hours, list(types), list(delivery), region,
                           include_unknown_cost, include_unknown_hours)
+        linker = self.linker_for(taxonomies)
         out: dict[str, Any] = {"query": text or None, "filters": filters.describe()}
         catalog = self.catalog_view
         if not catalog.rows:
@@ -576,18 +588,18 @@ class SkillMatch:
             vectors.append(self.embedder.embed([text])[0])
         if occupation:
             occ = self.occupation(occupation)
-            weights, basis = occupation_skills(self.conn, demand, occ, region, self.linker)
+            weights, basis = occupation_skills(self.conn, demand, occ, region, linker)
             vectors.append(self.embedder.embed([f"{occ.label}: {occ.description}"])[0])
             out["occupation"] = out["target"] = occ.to_dict()
         elif text:
             weights, basis, implied = query_weights(self.conn, self.workspace, demand,
-                                                    self.linker, vectors[0], region)
+                                                    linker, vectors[0], region)
             out["implied_targets"] = [o.to_dict() for o in implied]
         else:
             weights, basis = global_weights(demand, region), "all postings and needs"
         targeted = bool(occupation or out.get("implied_targets"))
-        known, unresolved = self.declared.resolve(
-            list(known_skills))
+        weights = {s: w for s, w in weights.items() if s in linker.skills_}
+        known, unresolved = self.declared_for(taxonomies).resolve(list(known_skills))
         known_ids = {m.skill_id for m in known}
         results = rank_credentials(
             catalog, demand, self.taxonomies,
@@ -604,7 +616,7 @@ class SkillMatch:
             "formula": formula(self.settings.recommend_relevance_weight, targeted,
                                bool(vectors)),
             "results": results,
-            "provenance": self.provenance(),
+            "provenance": self.provenance(taxonomies),
         })
         if not results:
             out["reason"] = f"no credential passes the filters {filters.describe()}"
@@ -624,9 +636,11 @@ class SkillMatch:
         date: str | None = None,
         need_id: str | None = None,
         k: int = 5,
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
         """Store an employer's skill need, count it in demand at once, and show what it
-        understood, what it could not link, and the credentials that supply the skills."""
+        understood, what it could not link, and the credentials that supply the skills;
+        its skills resolved in ``taxonomies`` (default: the setting, else all)."""
         from .catalog.models import parse_need
         from .catalog.pipeline import RecordImporter
         from .flows.recommend import Filters, rank_credentials
@@ -636,7 +650,7 @@ class SkillMatch:
              "required_skills": list(required), "preferred_skills": list(preferred),
              "openings": openings, "region": region, "date": date},
             "need", 1)
-        declared = self.declared
+        declared = self.declared_for(taxonomies)
         report = RecordImporter(force=True).run(
             "need", [need], RecordStore(self.conn), declared, None, {}, None)
         self._changed()
@@ -671,9 +685,11 @@ class SkillMatch:
         max_cost: float | None = None,
         region: str | None = None,
         include_unknown_cost: bool = False,
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
         """The cheapest short sequence of credentials covering the occupation's demand
-        (see ``flows.pathways``: unknown costs are not free, and totals name them)."""
+        (see ``flows.pathways``: unknown costs are not free, and totals name them),
+        counting the skills of ``taxonomies`` (default: the setting, else all)."""
         from .flows.pathways import greedy_cover, with_labels
         from .flows.recommend import Filters
         from .flows.targets import occupation_skills
@@ -683,10 +699,10 @@ class SkillMatch:
         if max_steps < 1:
             raise InputError(f"max_steps must be at least 1, got {max_steps}", field="max_steps")
         occ = self.occupation(occupation)
-        weights, basis = occupation_skills(self.conn, self.demand_model, occ, region,
-                                          self.linker)
-        known, unresolved = self.declared.resolve(
-            list(known_skills))
+        linker = self.linker_for(taxonomies)
+        weights, basis = occupation_skills(self.conn, self.demand_model, occ, region, linker)
+        weights = {s: w for s, w in weights.items() if s in linker.skills_}
+        known, unresolved = self.declared_for(taxonomies).resolve(list(known_skills))
         result = greedy_cover(self.catalog_view, weights, {m.skill_id for m in known},
                               Filters(max_cost=max_cost, region=region,
                                       include_unknown_cost=include_unknown_cost), by=by,
@@ -705,8 +721,10 @@ class SkillMatch:
         occupations: Sequence[str] = (),
         region: str | None = None,
         k: int = 5,
+        taxonomies: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """Alignment report for a catalogued credential or a free-text description."""
+        """Alignment report for a catalogued credential or a free-text description, over
+        the skills of ``taxonomies`` (default: the setting, else all)."""
         from .flows.align import coverage_report, similar
         from .flows.occupation_match import Subject, cip_of
         from .flows.targets import occupation_skills
@@ -718,18 +736,20 @@ class SkillMatch:
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}", field="k")
         catalog, demand = self.catalog_view, self.demand_model
+        linker = self.linker_for(taxonomies)
         if credential:
             pos = catalog.position.get(credential)
             if pos is None:
                 raise NotFoundError(f"no credential with id {credential!r}; import it first "
                                     "or align a description instead")
-            taught, vector = catalog.taught(pos), catalog.vectors[pos]
+            taught = {s: c for s, c in catalog.taught(pos).items() if s in linker.skills_}
+            vector = catalog.vectors[pos]
             row = catalog.rows[pos]
             subject = {"id": credential, "title": row["title"]}
             matched = Subject(row["title"], row["description"] or "", cip_of(row.get("meta")))
         else:
             pos = None
-            [linked], vectors = self.linker.link_documents([text])
+            [linked], vectors = linker.link_documents([text])
             taught = {}
             for s in linked.skills:
                 taught[s.row_id] = max(taught.get(s.row_id, 0.0), s.score)
@@ -742,10 +762,11 @@ class SkillMatch:
         weights: dict[int, float] = {}
         bases = []
         for occ in targets:
-            w, basis = occupation_skills(self.conn, demand, occ, region, self.linker)
+            w, basis = occupation_skills(self.conn, demand, occ, region, linker)
             bases.append({"occupation": occ.to_dict(), "basis": basis})
             for sid, value in w.items():
-                weights[sid] = max(weights.get(sid, 0.0), value)
+                if sid in linker.skills_:
+                    weights[sid] = max(weights.get(sid, 0.0), value)
         shares = {s: f["share"] for s, f in demand.skills(region=region).items()}
         report = coverage_report(taught, weights, shares, k)
         labels = self.taxonomies.skills_by_id(
@@ -773,7 +794,7 @@ class SkillMatch:
                 for code, score in similar(catalog.vectors, pos, vector, codes, k)],
             "suggested_additions": [
                 {**skill(a["skill_id"]), "gain": a["gain"]} for a in report["additions"]],
-            "provenance": self.provenance(),
+            "provenance": self.provenance(taxonomies),
         }
 
     def _prepares_for(self, demand: DemandModel, taught: dict[int, float], vector: np.ndarray,

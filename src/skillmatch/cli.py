@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from .catalog.models import cost_text as _cost
 from .catalog.models import hours_text as _hours
-from .errors import InputError, SkillmatchError
+from .errors import ConfigurationError, InputError, SkillmatchError
 from .progress import Progress
 from .records import LinkResult
-from .settings import Settings
+from .settings import Settings, settings_error
 
 FORMATS = click.Choice(["table", "json"])
 
@@ -54,6 +55,14 @@ def _emit(data: Any, fmt: str, table: Callable[[Any], Iterable[str]]) -> None:
             click.echo(line)
 
 
+def _taxonomy_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--taxonomy NAME`` (repeatable): the taxonomies a command links against."""
+    return click.option(
+        "--taxonomy", "taxonomies", multiple=True, metavar="NAME",
+        help="Only this taxonomy's skills (repeatable, or a comma list); default: the "
+        "setting taxonomies, else every loaded one, each ranked on its own.")(f)
+
+
 @click.group(cls=_Group)
 @click.option("--home", type=click.Path(path_type=Path), help="Workspace directory.")
 @click.option(
@@ -75,7 +84,11 @@ def main(ctx: click.Context, home: Path | None, embedder: str | None, verbose: i
         overrides["home"] = home
     if embedder is not None:
         overrides["embedder"] = embedder
-    ctx.obj = {"settings": Settings(**overrides)}
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:  # one line, not pydantic's report
+        raise ConfigurationError(settings_error(exc)) from None
+    ctx.obj = {"settings": settings}
 
 
 # ------------------------------------------------------------------ taxonomy
@@ -229,6 +242,7 @@ def skills() -> None:
 @click.option("--top-k", type=int, help="Ranked mode: the K best skills per text.")
 @click.option("--threshold", type=float, help="Minimum score (default: a setting).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl"]))
+@_taxonomy_option
 @click.pass_context
 def skills_link(
     ctx: click.Context,
@@ -238,8 +252,10 @@ def skills_link(
     top_k: int | None,
     threshold: float | None,
     fmt: str | None,
+    taxonomies: tuple[str, ...],
 ) -> None:
-    """Link skills in TEXT, a --file, or each line of an --input file."""
+    """Link skills in TEXT, a --file, or each line of an --input file. With several
+    taxonomies, each is ranked (or thresholded) on its own: one group per taxonomy."""
     given = [x for x in (text, file, input_) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of TEXT, --file or --input")
@@ -252,9 +268,9 @@ def skills_link(
     if not any(t.strip() for t in texts):
         raise InputError("nothing to link: the text is empty", path=file or input_)
     app = _app(ctx)
-    results = app.link(texts, top_k=top_k, threshold=threshold)
+    results = app.link(texts, top_k=top_k, threshold=threshold, taxonomies=taxonomies)
     fmt = fmt or ("jsonl" if input_ is not None else "json")
-    provenance = app.provenance()
+    provenance = app.provenance(taxonomies)
     if fmt == "jsonl":
         for r in results:
             click.echo(json.dumps(r.to_dict(), ensure_ascii=False))
@@ -308,9 +324,12 @@ def _record_group(kind: str, plural: str, what: str) -> None:
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option("--force", is_flag=True, help="Re-process records whose content is unchanged.")
     @click.option("--format", "fmt", type=FORMATS, default="table")
+    @_taxonomy_option
     @click.pass_context
-    def import_(ctx: click.Context, path: Path, force: bool, fmt: str) -> None:
-        data = _app(ctx).import_records(kind, path, force=force, progress=Progress())
+    def import_(ctx: click.Context, path: Path, force: bool, fmt: str,
+                taxonomies: tuple[str, ...]) -> None:
+        data = _app(ctx).import_records(kind, path, force=force, progress=Progress(),
+                                        taxonomies=taxonomies)
         _emit(data, fmt, lambda d: [
             f"{d['kind']}s: {d['read']:,} read, {d['imported']:,} imported, "
             f"{d['unchanged']:,} unchanged, {d['mentions']:,} skill mentions "
@@ -443,13 +462,15 @@ _record_group("credential", "credentials", "credentials")
 @click.option("--order", type=click.Choice(["score", "share"]), default="score",
               show_default=True, help="Specificity-adjusted score, or raw share.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
+@_taxonomy_option
 @click.pass_context
 def demand(ctx: click.Context, region: str | None, occupation: str | None, since: str | None,
-           until: str | None, top: int, order: str, fmt: str) -> None:
+           until: str | None, top: int, order: str, fmt: str,
+           taxonomies: tuple[str, ...]) -> None:
     """Employer demand per skill, from postings and stated needs."""
     window = (since or "0001-01-01", until or "9999-12-31") if since or until else None
     data = _app(ctx).demand(region=region, occupation=occupation, window=window, top=top,
-                            order=order)
+                            order=order, taxonomies=taxonomies)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if d.get("target"):
@@ -483,18 +504,20 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
               "places), statewide in its state, or online; demand of that region.")
 @click.option("-k", "k", type=int, default=10, show_default=True)
 @click.option("--format", "fmt", type=FORMATS, default="table")
+@_taxonomy_option
 @click.pass_context
 def recommend(ctx: click.Context, query: str | None, occupation: str | None,
               knows: tuple[str, ...], max_cost: float | None, max_hours: float | None,
               include_unknown_cost: bool, include_unknown_hours: bool,
               types: tuple[str, ...], delivery: tuple[str, ...], region: str | None, k: int,
-              fmt: str) -> None:
+              fmt: str, taxonomies: tuple[str, ...]) -> None:
     """Credentials a student should pursue, ranked and explained."""
     data = _app(ctx).recommend(query, occupation=occupation, known_skills=knows,
                                max_cost=max_cost, max_hours=max_hours, types=types,
                                delivery=delivery, region=region, k=k,
                                include_unknown_cost=include_unknown_cost,
-                               include_unknown_hours=include_unknown_hours)
+                               include_unknown_hours=include_unknown_hours,
+                               taxonomies=taxonomies)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if "occupation" in d:
@@ -532,15 +555,16 @@ def recommend(ctx: click.Context, query: str | None, occupation: str | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "html"]),
               default="table")
 @click.option("--chart", type=click.Path(path_type=Path), help="Write the coverage chart here.")
+@_taxonomy_option
 @click.pass_context
 def align(ctx: click.Context, credential: str | None, description: str | None,
           occupations: tuple[str, ...], region: str | None, k: int, fmt: str,
-          chart: Path | None) -> None:
+          chart: Path | None, taxonomies: tuple[str, ...]) -> None:
     """How well a credential matches demand: coverage, gaps, what to add."""
     from .flows.report import alignment_chart, alignment_html, alignment_markdown
 
     data = _app(ctx).align(credential, description=description, occupations=occupations,
-                           region=region, k=k)
+                           region=region, k=k, taxonomies=taxonomies)
     if chart is not None:
         alignment_chart(data, chart)
     if fmt == "markdown":
@@ -562,14 +586,17 @@ def align(ctx: click.Context, credential: str | None, description: str | None,
               help="Let credentials with no cost given pass --max-cost.")
 @click.option("--region", help="ST or ST-Place (ST covers its places), as for recommend.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
+@_taxonomy_option
 @click.pass_context
 def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str,
             max_steps: int, coverage: float, max_cost: float | None,
-            include_unknown_cost: bool, region: str | None, fmt: str) -> None:
+            include_unknown_cost: bool, region: str | None, fmt: str,
+            taxonomies: tuple[str, ...]) -> None:
     """The cheapest short sequence of credentials toward an occupation."""
     data = _app(ctx).pathway(occupation, known_skills=knows, by=by, max_steps=max_steps,
                              target_coverage=coverage, max_cost=max_cost, region=region,
-                             include_unknown_cost=include_unknown_cost)
+                             include_unknown_cost=include_unknown_cost,
+                             taxonomies=taxonomies)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         yield from _target_lines(d["occupation"])
@@ -614,14 +641,15 @@ _record_group("need", "needs", "employers' skill needs")
 @click.option("--region", default="")
 @click.option("--date", "date_", help="YYYY-MM-DD (default: none).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
+@_taxonomy_option
 @click.pass_context
 def post_need(ctx: click.Context, employer: str, role: str, occupation: str,
               required: tuple[str, ...], preferred: tuple[str, ...], openings: int,
-              region: str, date_: str | None, fmt: str) -> None:
+              region: str, date_: str | None, fmt: str, taxonomies: tuple[str, ...]) -> None:
     """Post an employer's skill need: see it understood, counted, and supplied."""
     data = _app(ctx).post_need(employer, role=role, occupation=occupation, required=required,
                                preferred=preferred, openings=openings, region=region,
-                               date=date_)
+                               date=date_, taxonomies=taxonomies)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         yield f"stored need {d['need']['id']}; demand now counts {d['demand_records']:,} records"

@@ -6,11 +6,12 @@ e.g. ``SKILLMATCH_HOME=/tmp/ws`` or ``SKILLMATCH_LINK_THRESHOLD=0.6``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,7 +130,41 @@ class Settings(BaseSettings):
         description="Weight of relevance (vs. labour-market value) in recommendations.",
     )
 
-    taxonomies: list[str] = Field(
+    taxonomies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Taxonomies to link against; empty means every loaded one.",
+        description="Taxonomies to link against by default (a command's --taxonomy "
+        "overrides it): a comma list (`esco,onet`) or a JSON list; empty means every "
+        "loaded one, each ranked on its own.",
     )
+
+    @field_validator("taxonomies", mode="before")
+    @classmethod
+    def _taxonomy_names(cls, value: Any) -> Any:
+        """``esco,onet``, ``esco`` or ``["esco", "onet"]`` (the environment gives a string)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"{text!r} is neither a comma list nor a JSON list "
+                                     f"({exc.msg})") from None
+            else:
+                value = text.split(",")
+        if isinstance(value, list | tuple):
+            return [v.strip() if isinstance(v, str) else v for v in value
+                    if not isinstance(v, str) or v.strip()]
+        return value
+
+
+def settings_error(exc: ValidationError) -> str:
+    """A settings validation error as one line naming each bad setting, e.g.
+    ``setting SKILLMATCH_LINK_THRESHOLD: Input should be a valid number (got 'high')``."""
+    parts = []
+    for err in exc.errors():
+        name = str(err["loc"][0]) if err.get("loc") else "?"
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        got = f" (got {err['input']!r})" if "input" in err and not isinstance(
+            err["input"], dict) else ""
+        parts.append(f"setting SKILLMATCH_{name.upper()}: {message}{got}")
+    return "; ".join(parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from ..demand import DemandModel, DemandRecord
@@ -64,13 +64,18 @@ def demand_table(
     window: tuple[str, str] | None = None,
     top: int = 20,
     order: str = "score",
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
-    """The most demanded skills of a slice, with figures and the records behind them."""
+    """The most demanded skills of a slice, with figures and the records behind them;
+    with ``only``, the skills of those taxonomies alone."""
     if order not in ("score", "share"):
         from ..errors import InputError
 
         raise InputError(f"order {order!r} (expected score or share)", field="order")
     stats = model.skills(region=region, occupation=occupation, window=window)
+    if only:
+        of = taxonomies.skills_by_id(stats)
+        stats = {s: f for s, f in stats.items() if s in of and of[s].taxonomy in only}
     ranked = sorted(stats.items(), key=lambda kv: -kv[1][order])[:top]
     skills = taxonomies.skills_by_id(sid for sid, _ in ranked)
     rows = []

@@ -234,9 +234,11 @@ def _linked_profile(conn: Any, linker: SkillLinker, occupation: Occupation,
     if not text:
         return {}
     [result] = linker.rank([text], depth)
-    scores = {s.row_id: s.score for s in result.skills if s.score > 0}
-    top = max(scores.values(), default=0.0)
-    return {sid: score / top for sid, score in scores.items()} if top else {}
+    # one group per taxonomy, each on its own scale: scaled by its own best score
+    top: dict[str, float] = {}
+    for s in result.skills:
+        top[s.taxonomy] = max(top.get(s.taxonomy, 0.0), s.score)
+    return {s.row_id: s.score / top[s.taxonomy] for s in result.skills if s.score > 0}
 
 
 def _normalise(stats: dict[int, dict[str, float]], key: str) -> dict[int, float]:
