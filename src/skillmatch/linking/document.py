@@ -44,6 +44,7 @@ from .ranker import FEATURES
 DOC_FEATURES = FEATURES + (
     "p_sentence", "calibrated", "sentences", "strong_sentences", "evidence_words",
     "clause", "doc_sentences", "acronym", "lexical_only", "title_overlap", "statement",
+    "statement_x_score", "statement_x_p",
 )
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&/+.-]{1,5}$")
@@ -89,16 +90,13 @@ def word_stems(text: str) -> set[str]:
 def narrow_span(text: str, start: int, end: int, stems: frozenset[str]
                 ) -> tuple[int, int]:
     """The part of ``text[start:end]`` that states the skill: from the first to the last
-    word sharing a stem with the skill's labels (the whole span when none does, or when
-    a single word would stand for a label of several words)."""
+    word sharing a stem with the skill's labels; the whole span when no word does, or
+    when that would leave a single word ("learn" of "not afraid to learn new things"
+    says too little on its own; SkillSpan dev strict precision 0.371 -> 0.400)."""
     hits = [m for m in _TOKEN.finditer(text, start, end)
             if m.group().lower() not in _STEM_STOP and stem(m.group()) in stems]
-    if not hits:
+    if not hits or len(_TOKEN.findall(text, hits[0].start(), hits[-1].end())) < 2:
         return start, end
-    if len(hits) == 1 and len(stems) > 2 and end - start > 0:
-        words = len(_TOKEN.findall(text, start, end))
-        if words <= 4:
-            return start, end
     return hits[0].start(), hits[-1].end()
 
 
@@ -194,6 +192,9 @@ def logit(p: float) -> float:
 
 def document_rows(base: np.ndarray, extras: list[dict[str, float]]) -> np.ndarray:
     """The document model's feature matrix: the ranker's features, then the extras."""
+    for e in extras:  # how much a good match counts depends on the sentence stating one
+        e["statement_x_score"] = e.get("statement", 0.0) * e.get("score", 0.0)
+        e["statement_x_p"] = e.get("statement", 0.0) * e.get("p_sentence", 0.0)
     names = DOC_FEATURES[len(FEATURES):]
     more = np.array([[e.get(n, 0.0) for n in names] for e in extras], dtype=np.float64)
     if not len(extras):

@@ -153,7 +153,7 @@ class SkillLinker:
         self.parts_: dict[str, SkillLinker] = {}
         self.views_: dict[tuple[str, ...], SkillLinker] = {}
         if len(names) > 1:
-            self.skills_ = {s.id: s for s in store.skills(names)}
+            self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
             self.embedder_, self.indexes_ = embedder, indexes
             self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
             self.store_, self.names_ = store, names
@@ -636,6 +636,7 @@ class SkillLinker:
                 "lexical_only": float(b.dense < 0.3 and bool(b.sources - {"dense"})),
                 "title_overlap": float(bool(label_words & title_words)),
                 "statement": statement.get(sentence.sentence, 0.0) if sentence else 0.0,
+                "score": b.score,
             })
         return owners, document_rows(base, extras)
 
