@@ -725,7 +725,7 @@ class SkillMatch:
     ) -> dict[str, Any]:
         """Alignment report for a catalogued credential or a free-text description, over
         the skills of ``taxonomies`` (default: the setting, else all)."""
-        from .flows.align import coverage_report, similar
+        from .flows.align import coverage_report, prepares_for_confidence, similar
         from .flows.occupation_match import Subject, cip_of
         from .flows.targets import occupation_skills
 
@@ -788,6 +788,8 @@ class SkillMatch:
             "rarely_demanded": [skill(s) for s in report["rare"]],
             "prepares_for": prepared[:k],
             "prepares_for_basis": prepared_basis,
+            "prepares_for_confidence": prepares_for_confidence(prepared[:k], prepared_basis,
+                                                               bool(occupations)),
             "similar_credentials": [
                 {"id": code, "title": catalog.rows[catalog.position[code]]["title"],
                  "similarity": round(score, 4)}

@@ -28,6 +28,11 @@ from ..demand import DemandModel
 
 RARELY_DEMANDED = 0.01  # below this share of all postings a taught skill is "rarely demanded"
 FIXED = {"method": "fixed", "formula": "0.5 * text_similarity + 0.5 * skill_overlap"}
+# "prepares for" is low confidence when its best entry scores below these: the learned
+# scorer's log-odds (below 0: less likely than not a match, by the scorer's own scale),
+# or the fixed formula's score in [0, 1]
+LOW_LOG_ODDS = 0.0
+LOW_FIXED = 0.3
 
 
 def prepares_for(
@@ -61,6 +66,29 @@ def prepares_for(
                      "provenance": dict(FIXED)})
     rows.sort(key=lambda r: -float(r["score"]))
     return rows[:k]
+
+
+def prepares_for_confidence(rows: Sequence[dict[str, Any]], basis: dict[str, Any],
+                            targets_given: bool) -> dict[str, Any]:
+    """Whether the best "prepares for" entries are too weak to trust, and why."""
+    learned = bool(basis.get("learned"))
+    cut = LOW_LOG_ODDS if learned else LOW_FIXED
+    scale = ("log-odds of the learned scorer; below 0 is less likely than not a match"
+             if learned else f"{FIXED['formula']}, in [0, 1]")
+    if not rows:
+        return {"low_confidence": True, "reason": "no occupation could be scored",
+                "best_score": None, "threshold": cut}
+    best = float(rows[0]["score"])
+    if best >= cut:
+        return {"low_confidence": False, "reason": None, "best_score": best, "threshold": cut}
+    every = (f"every entry scores below {cut:g}" if all(float(r["score"]) < cut for r in rows)
+             else f"the best entry scores {best:.2f}, below {cut:g}")
+    reason = (f"{every} ({scale}): the credential's text and skills match no occupation "
+              "well")
+    if not targets_given:
+        reason += ("; the alignment targets were taken from these entries, so read the "
+                   "alignment as a guess, or name the occupations to align with")
+    return {"low_confidence": True, "reason": reason, "best_score": best, "threshold": cut}
 
 
 def coverage_report(

@@ -34,6 +34,9 @@ def alignment_markdown(d: dict[str, Any]) -> str:
                   + (f"; not used: {missing}" if missing else "") + ".", ""]
     elif basis:
         lines += [f"Ranked by {basis['formula']} ({basis['reason']}).", ""]
+    flag = d.get("prepares_for_confidence") or {}
+    if flag.get("low_confidence"):
+        lines += [f"**Low confidence:** {flag['reason']}.", ""]
     lines += ["| occupation | score | signals |", "|---|---|---|"]
     lines += [f"| {p['label'] or p['code']} ({p['code']}) | {p['score']:.2f} | "
               + ", ".join(f"{k} {v:.2f}" for k, v in p.get("signals", {}).items()) + " |"
