@@ -768,21 +768,40 @@ class SkillMatch:
                 if sid in linker.skills_:
                     weights[sid] = max(weights.get(sid, 0.0), value)
         shares = {s: f["share"] for s, f in demand.skills(region=region).items()}
-        report = coverage_report(taught, weights, shares, k)
+        # soft coverage: a skill counts once across taxonomies (flows.same_skill)
+        from .flows.align import RARELY_DEMANDED
+        from .flows.same_skill import same_skills
+
+        same = same_skills(self.taxonomies, self.embedder, set(taught) | set(weights) | {
+            s for s, share in shares.items() if share >= RARELY_DEMANDED},
+            self.settings.same_skill_cosine)
+        report = coverage_report(taught, weights, shares, k, same)
+        shown = report["covered"] + report["missing"][:50]
         labels = self.taxonomies.skills_by_id(
-            set(taught) | set(report["covered"]) | set(report["missing"][:50]))
+            set(taught) | set(shown) | set(report["covered_by"].values())
+            | {o for sid in shown for o in report["same_as"].get(sid, ())})
+
+        def ref(sid: int) -> dict[str, Any]:
+            return {"id": labels[sid].code, "label": labels[sid].label,
+                    "taxonomy": labels[sid].taxonomy}
 
         def skill(sid: int) -> dict[str, Any]:
-            return {"id": labels[sid].code, "label": labels[sid].label,
-                    "demand_weight": round(weights.get(sid, 0.0), 4),
-                    "share_of_postings": round(shares.get(sid, 0.0), 4)}
+            out = {**ref(sid), "demand_weight": round(weights.get(sid, 0.0), 4),
+                   "share_of_postings": round(shares.get(sid, 0.0), 4)}
+            if sid in report["covered_by"]:  # taught as the same skill of another taxonomy
+                out["covered_by"] = ref(report["covered_by"][sid])
+            if sid in report["same_as"]:
+                out["same_as"] = [ref(o) for o in report["same_as"][sid]]
+            return out
 
         codes = [r["code"] for r in catalog.rows]
         return {
             "credential": subject,
             "targets": bases,
             "alignment": report["alignment"],
-            "formula": "sum(w(s) * taught(s)) / sum(w(s)) over the targets' skills",
+            "formula": "sum(w(s) * taught(s)) / sum(w(s)) over the targets' skills, each "
+                       "counted once across taxonomies (taught: the skill or the same skill "
+                       "of another taxonomy)",
             "covered_in_demand": [skill(s) for s in report["covered"]],
             "missing_in_demand": [skill(s) for s in report["missing"][:20]],
             "rarely_demanded": [skill(s) for s in report["rare"]],

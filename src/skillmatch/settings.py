@@ -125,6 +125,13 @@ class Settings(BaseSettings):
         default=5, ge=1, description="Below this, an occupation uses the taxonomy's signals."
     )
 
+    same_skill_cosine: float = Field(
+        default=0.9, ge=0.0, le=1.0,
+        description="Skills of two taxonomies whose preferred labels' embeddings are at "
+        "least this close are the same skill: alignment and coverage count them once "
+        "(with shared labels; skillmatch.flows.same_skill).",
+    )
+
     recommend_relevance_weight: float = Field(
         default=0.4, ge=0.0, le=1.0,
         description="Weight of relevance (vs. labour-market value) in recommendations.",

@@ -7,7 +7,10 @@ Alignment score = demand-weighted coverage of the target skills::
 where ``w(s)`` is the skill's demand weight for the target occupations (their
 postings and needs, or the taxonomy's signals when they have few) and ``c(s)`` the
 confidence that the credential teaches it (1 when declared). Without explicit
-targets, the three occupations it best prepares for are the targets.
+targets, the three occupations it best prepares for are the targets. A skill counts once
+across taxonomies (soft coverage, :mod:`.same_skill`): target skills that are the same
+skill (ESCO "SQL", O*NET "Structured query language SQL") are one target, and teaching
+any of them, or a skill that is the same, covers it.
 
 Occupations it prepares for are ranked by the learned matching model when O*NET is
 loaded (:mod:`.occupation_match`); otherwise by :func:`prepares_for`'s fixed formula
@@ -19,7 +22,7 @@ the total target weight).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -96,17 +99,67 @@ def coverage_report(
     weights: dict[int, float],
     global_share: dict[int, float],
     k: int,
+    same: Mapping[int, Collection[int]] | None = None,
 ) -> dict[str, Any]:
-    """Alignment, covered and missing in-demand skills, rarely demanded ones, additions."""
-    total = sum(weights.values())
-    covered = sorted((s for s in weights if s in taught), key=lambda s: -weights[s])
-    missing = sorted((s for s in weights if s not in taught), key=lambda s: -weights[s])
-    score = sum(weights[s] * min(taught[s], 1.0) for s in covered) / total if total else 0.0
+    """Alignment, covered and missing in-demand skills, rarely demanded ones, additions.
+
+    Soft coverage across taxonomies: ``same`` maps a skill to the skills of other
+    taxonomies that are the same skill (:func:`.same_skill.same_skills`). Target skills
+    that are the same skill count once, with the largest weight of them, listed under
+    the heaviest (``same_as`` names the others); one is covered when the credential
+    teaches it or a skill that is the same (``covered_by`` names that one), with that
+    skill's confidence. A taught skill is rarely demanded only when no skill that is the
+    same is a target or demanded either."""
+    same = same or {}
+    groups = _same_groups(weights, same)
+    via: dict[int, int] = {}
+    credit: dict[int, float] = {}
+    for members in groups:
+        teaching = [t for m in members for t in (m, *sorted(same.get(m, ()))) if t in taught]
+        if teaching:
+            best = max(teaching, key=lambda t: min(taught[t], 1.0))
+            credit[members[0]] = min(taught[best], 1.0)
+            if best != members[0]:
+                via[members[0]] = best
+    heads = [m[0] for m in groups]
+    total = sum(weights[s] for s in heads)
+    covered = sorted((s for s in heads if s in credit), key=lambda s: -weights[s])
+    missing = sorted((s for s in heads if s not in credit), key=lambda s: -weights[s])
+    score = sum(weights[s] * credit[s] for s in covered) / total if total else 0.0
+
+    def demanded(s: int) -> bool:
+        return weights.get(s, 0.0) > 0.0 or global_share.get(s, 0.0) >= RARELY_DEMANDED
+
     rare = sorted((s for s in taught if global_share.get(s, 0.0) < RARELY_DEMANDED
-                   and weights.get(s, 0.0) == 0.0), key=lambda s: global_share.get(s, 0.0))
+                   and weights.get(s, 0.0) == 0.0
+                   and not any(demanded(o) for o in same.get(s, ()))),
+                  key=lambda s: global_share.get(s, 0.0))
     additions = [{"skill_id": s, "gain": round(weights[s] / total, 4)} for s in missing[:k]]
     return {"alignment": round(score, 4), "covered": covered, "missing": missing, "rare": rare,
-            "additions": additions, "target_weight": round(total, 4)}
+            "additions": additions, "target_weight": round(total, 4), "covered_by": via,
+            "same_as": {m[0]: m[1:] for m in groups if len(m) > 1}}
+
+
+def _same_groups(weights: dict[int, float], same: Mapping[int, Collection[int]]
+                 ) -> list[list[int]]:
+    """The target skills grouped by sameness (connected through ``same`` among the
+    targets), each group heaviest first."""
+    parent = {s: s for s in weights}
+
+    def root(s: int) -> int:
+        while parent[s] != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    for s in weights:
+        for o in same.get(s, ()):
+            if o in parent:
+                parent[root(o)] = root(s)
+    groups: dict[int, list[int]] = {}
+    for s in weights:
+        groups.setdefault(root(s), []).append(s)
+    return [sorted(g, key=lambda s: (-weights[s], s)) for g in groups.values()]
 
 
 def similar(vectors: np.ndarray, row: int | None, vector: np.ndarray,

@@ -23,8 +23,8 @@ def alignment_markdown(d: dict[str, Any]) -> str:
             lines.append("(none)")
             continue
         lines += ["| skill | demand weight | share of postings |", "|---|---|---|"]
-        lines += [f"| {s['label']} | {s['demand_weight']:.2f} | {s['share_of_postings']:.3f} |"
-                  for s in rows[:15]]
+        lines += [f"| {_skill_cell(s)} | {s['demand_weight']:.2f} | "
+                  f"{s['share_of_postings']:.3f} |" for s in rows[:15]]
     lines += ["", "## Prepares for", ""]
     basis = d.get("prepares_for_basis") or {}
     if basis.get("learned"):
@@ -50,6 +50,17 @@ def alignment_markdown(d: dict[str, Any]) -> str:
     lines += ["", f"_Model {prov.get('model')}; taxonomies "
               + ", ".join(f"{k} {v}" for k, v in prov.get("taxonomies", {}).items()) + "._"]
     return "\n".join(lines) + "\n"
+
+
+def _skill_cell(s: dict[str, Any]) -> str:
+    """A skill's label, with the same skill in other taxonomies (soft coverage)."""
+    notes = []
+    if s.get("covered_by"):
+        notes.append(f"taught as {s['covered_by']['label']} [{s['covered_by']['taxonomy']}]")
+    if s.get("same_as"):
+        notes.append("same as " + ", ".join(f"{o['label']} [{o['taxonomy']}]"
+                                            for o in s["same_as"]))
+    return s["label"] + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def alignment_html(d: dict[str, Any]) -> str:
