@@ -467,12 +467,29 @@ class SkillMatch:
     @property
     def demand_model(self) -> DemandModel:
         """Fitted on every stored posting and need; refitted after any import."""
+        return self._fit_demand(None)
+
+    def _fit_demand(self, progress: ProgressFn | None) -> DemandModel:
         if self._demand is None:
             from .flows.demand_view import fit_demand
 
             self._demand = fit_demand(RecordStore(self.conn), self.settings,
-                                      self.occupation_codes.canonical)
+                                      self.occupation_codes.canonical, progress)
         return self._demand
+
+    def _prepare(self, progress: ProgressFn | None, catalog: bool = True) -> None:
+        """Load what the flows read, reporting each step to ``progress`` (a first call
+        on a big workspace fits demand on every posting: seconds to minutes)."""
+        if progress is None:
+            return
+        progress("load skill linker", 0, 1)
+        _ = self.linker
+        progress("load skill linker", 1, 1)
+        self._fit_demand(progress)
+        if catalog:
+            progress("load catalogue", 0, 1)
+            _ = self.catalog_view
+            progress("load catalogue", 1, 1)
 
     @property
     def catalog_view(self) -> CatalogView:
@@ -499,10 +516,13 @@ class SkillMatch:
         top: int = 20,
         order: str = "score",
         taxonomies: Sequence[str] = (),
+        progress: ProgressFn | None = None,
     ) -> dict[str, Any]:
         """The most demanded skills of a slice, each with the postings behind it; only
         skills of ``taxonomies`` (default: the setting, else all)."""
         from .flows.demand_view import demand_table
+
+        self._prepare(progress, catalog=False)
 
         names = self._selection(taxonomies)
         code = target = None
@@ -555,6 +575,7 @@ class SkillMatch:
         include_unknown_cost: bool = False,
         include_unknown_hours: bool = False,
         taxonomies: Sequence[str] = (),
+        progress: ProgressFn | None = None,
     ) -> dict[str, Any]:
         """Ranked credentials for a student, each explained (see ``flows.recommend``);
         demand and known skills counted in ``taxonomies`` (default: the setting, else all).
@@ -576,6 +597,7 @@ class SkillMatch:
             raise InputError(f"k must be at least 1, got {k}", field="k")
         filters = Filters(max_cost, max_hours, list(types), list(delivery), region,
                           include_unknown_cost, include_unknown_hours)
+        self._prepare(progress)
         linker = self.linker_for(taxonomies)
         out: dict[str, Any] = {"query": text or None, "filters": filters.describe()}
         catalog = self.catalog_view
@@ -686,6 +708,7 @@ class SkillMatch:
         region: str | None = None,
         include_unknown_cost: bool = False,
         taxonomies: Sequence[str] = (),
+        progress: ProgressFn | None = None,
     ) -> dict[str, Any]:
         """The cheapest short sequence of credentials covering the occupation's demand
         (see ``flows.pathways``: unknown costs are not free, and totals name them),
@@ -698,6 +721,7 @@ class SkillMatch:
             raise InputError(f"by {by!r} (expected cost or hours)", field="by")
         if max_steps < 1:
             raise InputError(f"max_steps must be at least 1, got {max_steps}", field="max_steps")
+        self._prepare(progress)
         occ = self.occupation(occupation)
         linker = self.linker_for(taxonomies)
         weights, basis = occupation_skills(self.conn, self.demand_model, occ, region, linker)
@@ -722,6 +746,7 @@ class SkillMatch:
         region: str | None = None,
         k: int = 5,
         taxonomies: Sequence[str] = (),
+        progress: ProgressFn | None = None,
     ) -> dict[str, Any]:
         """Alignment report for a catalogued credential or a free-text description, over
         the skills of ``taxonomies`` (default: the setting, else all)."""
@@ -735,6 +760,7 @@ class SkillMatch:
                              field="credential")
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}", field="k")
+        self._prepare(progress)
         catalog, demand = self.catalog_view, self.demand_model
         linker = self.linker_for(taxonomies)
         if credential:
@@ -756,7 +782,8 @@ class SkillMatch:
             vector = vectors[0]
             subject = {"id": None, "title": text[:80]}
             matched = Subject("", text)
-        prepared, prepared_basis = self._prepares_for(demand, taught, vector, matched)
+        prepared, prepared_basis = self._prepares_for(demand, taught, vector, matched,
+                                                      progress=progress)
         targets = [self.occupation(o) for o in occupations] or [
             self.occupation(p["code"]) for p in prepared[:3]]
         weights: dict[int, float] = {}
@@ -819,7 +846,7 @@ class SkillMatch:
         }
 
     def _prepares_for(self, demand: DemandModel, taught: dict[int, float], vector: np.ndarray,
-                      subject: Subject, k: int = 10
+                      subject: Subject, k: int = 10, progress: ProgressFn | None = None
                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """Occupations the credential prepares for, and on what basis: the learned matching
         model when it can apply, else the fixed text + overlap formula."""
@@ -828,7 +855,7 @@ class SkillMatch:
 
         linker = self.linker
         if self._matcher is None or self._matcher.linker is not linker:
-            found = load_matcher(self, linker)
+            found = load_matcher(self, linker, progress=progress)
             if isinstance(found, str):
                 rows = prepares_for(demand, taught, self._occupation_text_scores(vector), k)
                 return rows, {**FIXED, "learned": False, "reason": found}

@@ -47,6 +47,12 @@ def _app(ctx: click.Context) -> Any:
     return obj["app"]
 
 
+def _slow() -> Progress:
+    """Progress for a flow's loading steps (demand fit, catalogue, occupation signals):
+    on stderr, and only for a step that has run a second (a warm call prints nothing)."""
+    return Progress(delay=1.0)
+
+
 def _emit(data: Any, fmt: str, table: Callable[[Any], Iterable[str]]) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -470,7 +476,7 @@ def demand(ctx: click.Context, region: str | None, occupation: str | None, since
     """Employer demand per skill, from postings and stated needs."""
     window = (since or "0001-01-01", until or "9999-12-31") if since or until else None
     data = _app(ctx).demand(region=region, occupation=occupation, window=window, top=top,
-                            order=order, taxonomies=taxonomies)
+                            order=order, taxonomies=taxonomies, progress=_slow())
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if d.get("target"):
@@ -517,7 +523,7 @@ def recommend(ctx: click.Context, query: str | None, occupation: str | None,
                                delivery=delivery, region=region, k=k,
                                include_unknown_cost=include_unknown_cost,
                                include_unknown_hours=include_unknown_hours,
-                               taxonomies=taxonomies)
+                               taxonomies=taxonomies, progress=_slow())
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         if "occupation" in d:
@@ -564,7 +570,7 @@ def align(ctx: click.Context, credential: str | None, description: str | None,
     from .flows.report import alignment_chart, alignment_html, alignment_markdown
 
     data = _app(ctx).align(credential, description=description, occupations=occupations,
-                           region=region, k=k, taxonomies=taxonomies)
+                           region=region, k=k, taxonomies=taxonomies, progress=_slow())
     if chart is not None:
         alignment_chart(data, chart)
     if fmt == "markdown":
@@ -596,7 +602,7 @@ def pathway(ctx: click.Context, occupation: str, knows: tuple[str, ...], by: str
     data = _app(ctx).pathway(occupation, known_skills=knows, by=by, max_steps=max_steps,
                              target_coverage=coverage, max_cost=max_cost, region=region,
                              include_unknown_cost=include_unknown_cost,
-                             taxonomies=taxonomies)
+                             taxonomies=taxonomies, progress=_slow())
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         yield from _target_lines(d["occupation"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class Progress:
@@ -12,19 +15,30 @@ class Progress:
 
     On a terminal it redraws one line; elsewhere (logs, CI) it prints a line
     at every tenth of the work so progress stays visible without flooding.
+    With ``delay``, a stage prints nothing until it has run that many seconds:
+    a flow whose loading steps are quick (already done) stays quiet, a slow first
+    call shows each slow step.
     """
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, delay: float = 0.0,
+                 clock: Callable[[], float] | None = None) -> None:
         self.stream = stream or sys.stderr
+        self.delay = delay
+        self._clock = clock or time.perf_counter
         self._stage = ""
         self._started = 0.0
         self._last_tenth = -1
+        self._shown = False
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
+        now = self._clock()
         if stage != self._stage:
             self._stage, self._started, self._last_tenth = stage, now, -1
+            self._shown = False
         elapsed = max(now - self._started, 1e-9)
+        if not self._shown and elapsed < self.delay:
+            return
+        self._shown = True
         rate = done / elapsed
         left = (total - done) / rate if rate > 0 else 0.0
         pct = 100.0 * done / total if total else 100.0

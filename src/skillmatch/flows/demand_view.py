@@ -7,14 +7,17 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from ..demand import DemandModel, DemandRecord
+from ..progress import ProgressFn
 from ..settings import Settings
 from ..storage.records_store import RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 
 
 def fit_demand(records: RecordStore, settings: Settings,
-               canonical: Callable[[str], str] | None = None) -> DemandModel:
-    """Fit the demand model on every stored posting and need.
+               canonical: Callable[[str], str] | None = None,
+               progress: ProgressFn | None = None) -> DemandModel:
+    """Fit the demand model on every stored posting and need (``progress``: stage
+    ``fit demand``, four steps: postings, needs, skill mentions, fit).
 
     ``canonical`` reads a record's occupation code as the code demand counts it toward
     (crosswalks applied here, at fit time, not at import: a crosswalk imported later
@@ -24,6 +27,9 @@ def fit_demand(records: RecordStore, settings: Settings,
     index: dict[tuple[str, int], int] = {}
     recode: dict[str, str] = {}
     seen: Counter[str] = Counter()
+    stage = "fit demand"
+    if progress:
+        progress(stage, 0, 4)
 
     def occupation(code: str) -> str:
         if code not in recode:
@@ -36,22 +42,30 @@ def fit_demand(records: RecordStore, settings: Settings,
         rows.append(DemandRecord("posting", r["id"], r["code"], r["region"],
                                  occupation(r["occupation_code"]), r["date_posted"],
                                  r["openings"]))
+    if progress:
+        progress(stage, 1, 4)
     for r in records.rows("need"):
         index[("need", r["id"])] = len(rows)
         rows.append(DemandRecord("need", r["id"], r["code"], r["region"],
                                  occupation(r["occupation_code"]), r["date"], r["openings"]))
+    if progress:
+        progress(stage, 2, 4)
     mentions = [
         (index[(kind, rid)], sid, role)
         for kind in ("posting", "need")
         for rid, sid, _score, _source, role in records.mentions(kind)
         if (kind, rid) in index
     ]
+    if progress:
+        progress(stage, 3, 4)
     model = DemandModel(
         half_life_days=settings.demand_half_life_days,
         reference_date=settings.demand_reference_date,
         min_postings=settings.demand_min_postings,
     ).fit(rows, mentions)
     model.recoded_ = {old: (new, seen[old]) for old, new in recode.items() if old != new}
+    if progress:
+        progress(stage, 4, 4)
     return model
 
 

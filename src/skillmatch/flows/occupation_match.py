@@ -44,6 +44,7 @@ from ..matching.features import (
     Occupations,
     OccupationSignals,
     Programs,
+    ProgressFn,
     load_occupations,
     pair_features,
 )
@@ -177,8 +178,10 @@ class OccupationMatcher:
         return rows, basis
 
 
-def load_matcher(app: Any, linker: Any, path: Path | None = None) -> OccupationMatcher | str:
-    """The matcher over the workspace's O*NET occupations, or why there is none."""
+def load_matcher(app: Any, linker: Any, path: Path | None = None,
+                 progress: ProgressFn | None = None) -> OccupationMatcher | str:
+    """The matcher over the workspace's O*NET occupations, or why there is none
+    (``progress`` sees the occupation signals computed or read)."""
     try:
         app.taxonomies.get("onet")
     except NotFoundError:
@@ -196,5 +199,5 @@ def load_matcher(app: Any, linker: Any, path: Path | None = None) -> OccupationM
         return "the onet taxonomy has no occupations"
     # kept in the workspace: a new process loads it instead of recomputing it
     side = cached_occupation_signals(app.workspace.derived_dir(CACHE_DIR), app.embedder,
-                                     linker, occ)
+                                     linker, occ, progress)
     return OccupationMatcher(weights, path, occ, side, linker, app.embedder)

@@ -215,8 +215,12 @@ def cached_occupation_signals(directory: Path, embedder: Any, linker: Any, occ: 
     try:
         manifest = read_manifest(directory)
         if manifest is not None and manifest.get("key_sha256") == _digest(key):
+            if progress:
+                progress("occupation signals: read cache", 0, 1)
             side = load_signals(directory, manifest, occ, width)
             log.info("occupation signals loaded from %s", directory)
+            if progress:
+                progress("occupation signals: read cache", 1, 1)
             return side
         if manifest is not None:
             old = manifest.get("key")

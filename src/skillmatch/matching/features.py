@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 
 ProgressFn = Callable[[str, int, int], None]
+DOCUMENT_STEP = 100  # occupation documents linked per step (progress between steps)
 PROFILE_DEPTH = 30  # skills linked per text for the profiles
 TASKS_PER_DOC = 8
 TEXT_FEATURES = ("text", "skills", "description", "title", "lexical")
@@ -122,6 +123,8 @@ def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = No
     width = max(linker.skills_) + 1
     out = np.zeros((len(texts), width), dtype=np.float32)
     step = 200
+    if progress:
+        progress(stage, 0, len(texts))
     for start in range(0, len(texts), step):
         for j, r in enumerate(linker.rank(list(texts[start : start + step]), PROFILE_DEPTH),
                               start=start):
@@ -194,15 +197,37 @@ class OccupationSignals:
     lexical: tuple[Any, Any]  # fitted TF-IDF vectorizer, SOCs x words matrix
 
 
-def occupation_signals(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
+def occupation_signals(embed: Callable[..., np.ndarray], linker: Any,
                        occ: Occupations, progress: ProgressFn | None = None
                        ) -> OccupationSignals:
+    """The occupation side of the signals; ``progress`` sees each step (stages
+    ``occupation signals: descriptions``, ``documents``, ``titles``, then
+    ``profiles (occupations)``): minutes on O*NET the first time."""
     n = len(occ.socs)
-    description = group_mean(np.asarray(embed(occ.descriptions), dtype=np.float32),
-                             occ.owner, n)
-    _, doc_o = linker.link_documents(occ.documents)
-    text = group_mean(np.asarray(doc_o, dtype=np.float32), occ.owner, n)
-    titles = np.asarray(embed(occ.titles), dtype=np.float32)
+
+    def step(stage: str, total: int) -> Callable[[int, int], None] | None:
+        """The stage's reporter, started now (its clock runs from here)."""
+        if progress is None:
+            return None
+        report, name = progress, f"occupation signals: {stage}"
+        report(name, 0, total)
+        return lambda done, of: report(name, done, of)
+
+    description = group_mean(np.asarray(
+        embed(occ.descriptions, progress=step("descriptions", len(occ.descriptions))),
+        dtype=np.float32), occ.owner, n)
+    documents = step("documents", len(occ.documents))
+    doc_parts = []
+    for start in range(0, len(occ.documents), DOCUMENT_STEP):
+        _, part = linker.link_documents(occ.documents[start:start + DOCUMENT_STEP])
+        doc_parts.append(np.asarray(part, dtype=np.float32))
+        if documents:
+            documents(min(start + DOCUMENT_STEP, len(occ.documents)), len(occ.documents))
+    doc_o = np.concatenate(doc_parts) if doc_parts else np.asarray(
+        linker.link_documents([])[1], dtype=np.float32)
+    text = group_mean(doc_o, occ.owner, n)
+    titles = np.asarray(embed(occ.titles, progress=step("titles", len(occ.titles))),
+                        dtype=np.float32)
     prof_o = profiles(linker, occ.documents, progress, "profiles (occupations)")
     occ_prof = np.zeros((n, prof_o.shape[1]), dtype=np.float32)
     np.add.at(occ_prof, occ.owner, prof_o)
