@@ -8,7 +8,8 @@ gold skill of its sentence). Every candidate is one feature row
 (:data:`~..linking.document.DOC_FEATURES`); a logistic regression is fitted on all rows
 and five folds grouped by document give out-of-fold probabilities. The skill-statement
 model (:class:`~..linking.document.StatementModel`) is fitted first, on SkillSpan train
-sentences; train postings get the feature from the fold model that did not see them.
+and dev sentences; every posting gets the feature from the fold model that did not see
+it, so the dev figures below stay out of fold.
 The threshold is chosen on the out-of-fold probabilities of the SkillSpan **dev**
 postings: the highest span precision whose span recall is at least the recall of
 today's linker (the legacy profile) on the same postings. Test splits are never read here.
@@ -87,38 +88,34 @@ def choose_threshold(rows: list[dict[str, float]], recall_floor: float) -> dict[
     return max(rows, key=lambda r: r["f1"])
 
 
-def fit_statements(app: SkillMatch, train: Sequence[PostingDoc], dev: Sequence[PostingDoc],
-                   folds: int) -> tuple[StatementModel, list[StatementModel], dict[str, Any]]:
-    """The skill-statement model on SkillSpan train sentences (a sentence states a skill
-    when it holds a gold span), one per fold (posting ``i`` is in fold ``i % folds``)
-    for honest features on train, and its ROC AUC out of fold and on dev."""
+def fit_statements(app: SkillMatch, docs: Sequence[PostingDoc], folds: int, n_train: int
+                   ) -> tuple[StatementModel, list[StatementModel], dict[str, Any]]:
+    """The skill-statement model on the sentences of ``docs`` (SkillSpan train, then dev:
+    a sentence states a skill when it holds a gold span), one model per fold (posting
+    ``i`` is in fold ``i % folds``) so that every posting's feature comes from a model
+    that never saw it, and the ROC AUC out of fold (all, and the dev postings alone)."""
     from sklearn.metrics import roc_auc_score
 
-    def sentences(docs: Sequence[PostingDoc]) -> tuple[list[str], np.ndarray, np.ndarray]:
-        texts, labels, owner = [], [], []
-        for i, d in enumerate(docs):
-            lines = d.text.split("\n")
-            gold = {g[0] for g in d.gold}
-            for j, line in enumerate(lines):
-                texts.append(line or " ")
-                labels.append(float(j in gold))
-                owner.append(i)
-        return texts, np.array(labels), np.array(owner)
-
-    texts, y, owner = sentences(train)
+    texts, labels, owner = [], [], []
+    for i, d in enumerate(docs):
+        gold = {g[0] for g in d.gold}
+        for j, line in enumerate(d.text.split("\n")):
+            texts.append(line or " ")
+            labels.append(float(j in gold))
+            owner.append(i)
+    y, by = np.array(labels), np.array(owner)
     vectors = app.embedder.embed(texts)
     models, oof = [], np.zeros(len(y))
     for fold in range(folds):
-        held = owner % folds == fold
+        held = by % folds == fold
         m = StatementModel.fit(vectors[~held], y[~held])
         oof[held] = m.logits(vectors[held])
         models.append(m)
-    full = StatementModel.fit(vectors, y)
-    dev_texts, dev_y, _ = sentences(dev)
-    dev_auc = roc_auc_score(dev_y, full.logits(app.embedder.embed(dev_texts)))
-    return full, models, {"train_sentences": len(y), "train_statements": int(y.sum()),
-                          "auc_out_of_fold": round(float(roc_auc_score(y, oof)), 4),
-                          "auc_dev": round(float(dev_auc), 4)}
+    dev = by >= n_train
+    return StatementModel.fit(vectors, y), models, {
+        "sentences": len(y), "statements": int(y.sum()),
+        "auc_out_of_fold": round(float(roc_auc_score(y, oof)), 4),
+        "auc_out_of_fold_dev": round(float(roc_auc_score(y[dev], oof[dev])), 4)}
 
 
 def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int = 5,
@@ -135,22 +132,23 @@ def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int 
     train = load_postings(shared / "skillspan" / "train.json", limit)
     dev = load_postings(shared / "skillspan" / "dev.json", limit)
     sentences = skillskape.esco_split(shared, "train", limit and 20 * limit)[1]
-    statement, folds_of, statement_figures = fit_statements(app, train, dev, folds)
+    postings = [*train, *dev]
+    statement, folds_of, statement_figures = fit_statements(app, postings, folds, len(train))
     parts: list[tuple[str, list[DocumentCandidates], list[np.ndarray]]] = []
-    # train postings get the statement model of the folds that did not see them
+    # every posting gets the statement model of the folds that did not see it
     cands_by_doc: dict[int, DocumentCandidates] = {}
     for fold, model_k in enumerate(folds_of):
         linker.statement = model_k
-        members = [i for i in range(len(train)) if i % folds == fold]
-        found = document_candidates(linker, [train[i].text for i in members],
-                                    f"SkillSpan train ({fold + 1}/{folds})", progress)
+        members = [i for i in range(len(postings)) if i % folds == fold]
+        found = document_candidates(linker, [postings[i].text for i in members],
+                                    f"SkillSpan train and dev ({fold + 1}/{folds})", progress)
         cands_by_doc.update(zip(members, found))
-    cands = [cands_by_doc[i] for i in range(len(train))]
-    parts.append(("SkillSpan train", cands,
-                  [span_labels(d, c) for d, c in zip(train, cands)]))
+    for name, lo, hi in (("SkillSpan train", 0, len(train)),
+                         ("SkillSpan dev", len(train), len(postings))):
+        cands = [cands_by_doc[i] for i in range(lo, hi)]
+        parts.append((name, cands, [span_labels(postings[i], c)
+                                    for i, c in zip(range(lo, hi), cands)]))
     linker.statement = statement
-    cands = document_candidates(linker, [d.text for d in dev], "SkillSpan dev", progress)
-    parts.append(("SkillSpan dev", cands, [span_labels(d, c) for d, c in zip(dev, cands)]))
     cands = document_candidates(linker, [s for s, _ in sentences], "SkillSkape train",
                                 progress, chunk=256)
     parts.append(("SkillSkape train", cands,
