@@ -83,3 +83,15 @@ def test_document_model_json_round_trip(tmp_path) -> None:
     x = np.random.default_rng(0).normal(size=(5, n))
     assert np.allclose(back.predict(x), model.predict(x))
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_support_across_passages_outranks_a_lone_hit(app) -> None:
+    """A skill stated in several sentences scores above the same statement made once."""
+    doc = _linker(app, "document")
+    once = "Duties:\nWeld metal parts for the frames.\nKeep the shop clean."
+    twice = ("Duties:\nWeld metal parts for the frames.\nKeep the shop clean.\n"
+             "Weld metal parts for the trailers.")
+    [a], [b] = doc.link([once], 0.0), doc.link([twice], 0.0)
+    score = {r: next(s.score for s in res.skills if s.id == "s:weld")
+             for r, res in (("once", a), ("twice", b))}
+    assert score["twice"] > score["once"]
