@@ -106,3 +106,14 @@ def test_document_vectors_and_import_with_several(both) -> None:
     results, vectors = both.linker.link_documents(TEXTS)
     _, alone = _linker(both, ["tiny"]).link_documents(TEXTS)
     assert np.allclose(vectors, alone) and len(results) == len(TEXTS)
+
+
+def test_declared_free_text_takes_the_first_group_that_passes(both) -> None:
+    """Declared skills in free text: each taxonomy's best, the primary's first when it
+    passes its threshold, else the next taxonomy's (never one score against another)."""
+    declared = both.declared
+    [word], missed = declared.resolve(["Microsoft Word documents"])
+    assert not missed
+    assert both.taxonomies.skills_by_id([word.skill_id])[word.skill_id].code == "tech:word"
+    [cpr], _ = declared.resolve(["administer CPR to patients"])
+    assert both.taxonomies.skills_by_id([cpr.skill_id])[cpr.skill_id].taxonomy == "tiny"

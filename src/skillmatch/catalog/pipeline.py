@@ -125,8 +125,11 @@ class DeclaredSkills:
                 to_link.append(phrase)
         if to_link:
             for phrase, result in zip(to_link, self.linker.rank(to_link, 1)):
-                best = result.skills[0] if result.skills else None
-                if best is not None and best.score >= self.linker.threshold:
+                # one best per taxonomy (each on its own scale): the first group's that
+                # passes the threshold
+                best = next((s for s in result.skills if s.score >= self.linker.threshold),
+                            None)
+                if best is not None:
                     mentions.append(Mention(best.row_id, best.score, "declared", role,
                                             None, None, phrase))
                 else:
