@@ -606,6 +606,7 @@ class SkillMatch:
                     "reason": "no credentials imported; run `skillmatch credentials import`"}
         demand = self.demand_model
         vectors = []
+        value_weights: dict[int, float] | None = None
         if text:
             vectors.append(self.embedder.embed([text])[0])
         if occupation:
@@ -614,13 +615,16 @@ class SkillMatch:
             vectors.append(self.embedder.embed([f"{occ.label}: {occ.description}"])[0])
             out["occupation"] = out["target"] = occ.to_dict()
         elif text:
-            weights, basis, implied = query_weights(self.conn, self.workspace, demand,
-                                                    linker, vectors[0], region)
+            weights, value_weights, basis, implied = query_weights(
+                self.conn, self.workspace, demand, linker, vectors[0], region, text)
             out["implied_targets"] = [o.to_dict() for o in implied]
         else:
             weights, basis = global_weights(demand, region), "all postings and needs"
         targeted = bool(occupation or out.get("implied_targets"))
         weights = {s: w for s, w in weights.items() if s in linker.skills_}
+        value_weights = {s: w for s, w in (weights if value_weights is None
+                                           else value_weights).items()
+                         if s in linker.skills_}
         known, unresolved = self.declared_for(taxonomies).resolve(list(known_skills))
         known_ids = {m.skill_id for m in known}
         results = rank_credentials(
@@ -628,7 +632,7 @@ class SkillMatch:
             query_vector=unit(np.mean(vectors, axis=0)) if vectors else None,
             weights=weights, known=known_ids, filters=filters,
             relevance_weight=self.settings.recommend_relevance_weight, k=k,
-            targeted=targeted)
+            targeted=targeted, value_weights=value_weights)
         self._posting_titles([p for r in results for p in r["postings"]])
         out.update({
             "demand_basis": basis,

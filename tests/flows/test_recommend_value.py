@@ -114,6 +114,7 @@ def test_learning_to_learn_never_beats_an_on_topic_course(it_app, ask) -> None:
         # the text alone prefers the course about learning online: the words match
         assert by_id["learn-online"]["text_similarity"] > by_id["net-fund"]["text_similarity"]
         assert [t["code"] for t in out["implied_targets"]] == ["15-1244.00"]
+        assert out["implied_targets"][0]["resolved_from"] == ask["query"]
         assert out["demand_basis"].startswith("the occupations nearest the query")
     assert "skill_fit" in out["formula"]
 

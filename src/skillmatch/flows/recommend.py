@@ -103,15 +103,19 @@ def rank_credentials(
     relevance_weight: float,
     k: int,
     targeted: bool = False,
+    value_weights: dict[int, float] | None = None,
 ) -> list[dict[str, Any]]:
     """The ``k`` best credentials that pass ``filters``, each explained.
 
-    ``weights``: skill -> demand weight in [0, 1] of the target (``targeted``: an
-    occupation, or the occupations a query stands for; relevance then counts the skill
-    fit) or of all demand."""
+    ``weights``: skill -> weight in [0, 1] for the target (``targeted``: an occupation,
+    or the occupations a query stands for; relevance then counts the skill fit) or of
+    all demand; ``value_weights``: the demand weights value and the explanations read
+    (default: ``weights``)."""
     allowed = np.array([filters.allows(r) for r in catalog.rows], dtype=bool)
     if not allowed.any():
         return []
+    fit_weights = weights
+    weights = weights if value_weights is None else value_weights
     lacking = {s: v for s, v in weights.items() if s not in known}
     reference = sum(sorted(lacking.values(), reverse=True)[:VALUE_REFERENCE]) or 1.0
     value = np.minimum(np.asarray(catalog.skills @ catalog.skill_vector(lacking)).ravel()
@@ -122,7 +126,7 @@ def rank_credentials(
     fit = np.zeros(n)
     if targeted:
         taught = np.asarray(catalog.skills.sum(axis=1)).ravel()
-        fit = np.asarray(catalog.skills @ catalog.skill_vector(weights)).ravel() / np.maximum(
+        fit = np.asarray(catalog.skills @ catalog.skill_vector(fit_weights)).ravel() / np.maximum(
             taught, 1e-12)
     if targeted and query_vector is not None:
         relevance = TEXT_SHARE * text + (1 - TEXT_SHARE) * fit
@@ -154,31 +158,42 @@ def formula(relevance_weight: float, targeted: bool, text: bool) -> str:
 
 
 def query_weights(conn: Any, workspace: Workspace, demand: DemandModel, linker: Any,
-                  vector: np.ndarray, region: str | None
-                  ) -> tuple[dict[int, float], str, list[Occupation]]:
-    """For a free-text query with no target occupation: the demand weights of the
-    occupations it stands for (each skill at its largest weight among them), the basis,
-    and those occupations; with none near enough, all demand (and no occupations)."""
+                  vector: np.ndarray, region: str | None, query: str = ""
+                  ) -> tuple[dict[int, float], dict[int, float], str, list[Occupation]]:
+    """For a free-text query with no target occupation: the skill weights of the
+    occupations it stands for (each skill at its largest weight among them: what
+    relevance's skill fit reads), the demand weights value reads, the basis, and those
+    occupations. Value stays evidence from postings and needs: an occupation with
+    enough of them gives its own figures; one without (an ESCO occupation, whose
+    skills come from the taxonomy) gives the demand of all postings for its skills.
+    With no occupation near enough: all demand for both, and no occupations."""
     from .targets import global_weights, occupation_skills
 
+    everyone = global_weights(demand, region)
     implied = implied_targets(conn, workspace, vector,
                               lambda code: int(demand.size(occupation=code)["records"]),
-                              demand.min_postings)
+                              demand.min_postings, query)
     if not implied:
-        return global_weights(demand, region), (
-            "all postings and needs (no occupation near the query)"), []
+        return everyone, everyone, "all postings and needs (no occupation near the query)", []
     weights: dict[int, float] = {}
+    value: dict[int, float] = {}
     bases = []
     for occ in implied:
         w, basis = occupation_skills(conn, demand, occ, region, linker)
-        bases.append(f"{occ.label} ({occ.code}): {basis}")
+        own = occ.records >= demand.min_postings
+        bases.append(f"{occ.label} ({occ.code}): {basis}" + (
+            "" if own else "; value from all postings' demand for its skills"))
         for sid, v in w.items():
             weights[sid] = max(weights.get(sid, 0.0), v)
-    return weights, "the occupations nearest the query: " + "; ".join(bases), implied
+            d = v if own else everyone.get(sid, 0.0)
+            if d > 0:
+                value[sid] = max(value.get(sid, 0.0), d)
+    return weights, value, "the occupations nearest the query: " + "; ".join(bases), implied
 
 
 def implied_targets(conn: Any, workspace: Workspace, vector: np.ndarray,
-                    records: Callable[[str], int], min_records: int) -> list[Occupation]:
+                    records: Callable[[str], int], min_records: int,
+                    query: str = "") -> list[Occupation]:
     """The occupations a free-text query stands for: the nearest (titles and
     descriptions, cosine at least ``IMPLIED_MIN_SCORE`` and within ``IMPLIED_MARGIN`` of
     the nearest), those with postings and needs behind them first; at most
@@ -193,7 +208,7 @@ def implied_targets(conn: Any, workspace: Workspace, vector: np.ndarray,
         n = records(row["code"])
         found.append(((n >= min_records, keep[oid]), Occupation(
             row["code"], row["label"], row["description"], row["taxonomy"], oid,
-            "nearest to the query", keep[oid], records=n)))
+            "nearest to the query", keep[oid], resolved_from=query, records=n)))
     found.sort(key=lambda f: f[0], reverse=True)
     return [occ for _, occ in found[:IMPLIED_TARGETS]]
 
