@@ -102,6 +102,7 @@ class LinkedSkill:
     row_id: int = 0  # the skill's database row id (internal; not in to_dict)
     similarity: float | None = None  # the linker's own score when ``score`` is a probability
     probability: float | None = None  # the calibrated ranker's probability, when it applies
+    decided: bool = False  # kept or dropped on the document model's probability (internal)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -95,3 +95,17 @@ def test_support_across_passages_outranks_a_lone_hit(app) -> None:
     score = {r: next(s.score for s in res.skills if s.id == "s:weld")
              for r, res in (("once", a), ("twice", b))}
     assert score["twice"] > score["once"]
+
+
+def test_short_texts_keep_the_raw_score_threshold(app) -> None:
+    """The document model decides for documents only: a sentence is kept or dropped on
+    its raw score (the model under-links short texts: see MIN_DOCUMENT_SENTENCES)."""
+    coef = np.zeros(len(DOC_FEATURES))
+    model = RankerModel(DOC_FEATURES, np.zeros(len(coef)), np.ones(len(coef)), coef, -30.0,
+                        {"threshold": 0.5, "taxonomy_name": "tiny"})  # drops everything
+    doc = _linker(app, "document", model)
+    [sentence] = doc.link(["Take vital signs of residents and record them."])
+    assert sentence.skills and all(s.score >= app.settings.link_threshold and not s.decided
+                                   for s in sentence.skills)
+    [document] = doc.link([BODY])
+    assert document.skills == []

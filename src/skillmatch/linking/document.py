@@ -41,6 +41,13 @@ from ..storage.taxonomy_store import LabelRow
 from ..text import normalize
 from .ranker import FEATURES
 
+# The document model decides for texts of at least this many sentences. Shorter texts (a
+# sentence, a course's one-paragraph definition) keep the raw-score threshold: the model
+# under-links them (its one-sentence training texts are labelled by the exact gold skill,
+# its postings by span), e.g. no skill for "Weld steel using MIG welding" and none for
+# the CIP definition of Pharmacy Technician at the cut (docs/evaluation.md).
+MIN_DOCUMENT_SENTENCES = 5
+
 DOC_FEATURES = FEATURES + (
     "p_sentence", "calibrated", "sentences", "strong_sentences", "evidence_words",
     "clause", "doc_sentences", "acronym", "lexical_only", "title_overlap", "statement",

@@ -42,6 +42,7 @@ from ..storage.taxonomy_store import SkillRow, TaxonomyStore
 from .bm25 import LabelBM25
 from .document import (
     DOC_FEATURES,
+    MIN_DOCUMENT_SENTENCES,
     DocumentCandidates,
     OccupationMention,
     StatementModel,
@@ -229,14 +230,14 @@ class SkillLinker:
         decision = self.document_threshold
         if decision is not None and self.document_model is not None:
             # keep or drop on the document model's probability, for the taxonomy it was
-            # fitted for; other taxonomies keep their raw-score threshold
+            # fitted for and texts long enough to be documents; the rest keep their
+            # raw-score threshold
             cut = decision if threshold is None else threshold
             raw_cut = self.threshold
-            fitted = self.document_model.meta.get("taxonomy_name")
 
             def keep(ranked: list[LinkedSkill]) -> list[LinkedSkill]:
-                decided = [s for s in ranked if not fitted or s.taxonomy == fitted]
-                others = [s for s in ranked if fitted and s.taxonomy != fitted]
+                decided = [s for s in ranked if s.decided]
+                others = [s for s in ranked if not s.decided]
                 return (sorted((s for s in decided if (s.probability or 0.0) >= cut),
                                key=lambda s: (-(s.probability or 0.0), s.label))
                         + [s for s in others if s.score >= raw_cut])
@@ -598,7 +599,8 @@ class SkillLinker:
                     cur.score = min(1.0, cur.score + self.support_weight * max(ranked[1], 0.0))
         if self.ranker is not None and best:
             self._calibrate(text, segs, vectors, best, by_probability)
-        if self.document_model is not None and best and not by_probability:
+        if (self.document_model is not None and best and not by_probability
+                and len({g.sentence for g in segs}) >= MIN_DOCUMENT_SENTENCES):
             self._decide(text, segs, vectors, best)
         return best
 
@@ -750,6 +752,7 @@ class SkillLinker:
             row_id=skill_id,
             similarity=best.raw,
             probability=best.decision if best.decision is not None else best.probability,
+            decided=best.decision is not None,
         )
 
 
