@@ -16,6 +16,11 @@ BODY = ("Nursing Assistant - Houston\n"
         "Dental, vision and teamwork events.\n")
 
 
+# a document long enough for the document model (MIN_DOCUMENT_SENTENCES)
+LONG = BODY.replace("Benefits\n", "Help residents move safely.\nRecord what residents eat.\n"
+                    "Benefits\n")
+
+
 def _linker(app, profile: str, document_model: RankerModel | None = None):
     return make_linker(app.settings, profile=profile, document_model=document_model).fit(
         app.taxonomies, app.embedder, app._skill_indexes())
@@ -57,14 +62,14 @@ def test_keep_or_drop_on_the_document_probability(app) -> None:
                         {"threshold": 0.5, "taxonomy_name": "tiny"})
     doc = _linker(app, "document", model)
     assert doc.document_threshold == 0.5
-    [result] = doc.link([BODY])
+    [result] = doc.link([LONG])
     assert result.skills
     for s in result.skills:
         assert s.probability is not None and s.probability >= 0.5
         assert abs(s.probability - 1 / (1 + np.exp(-(20 * s.score - 10)))) < 1e-6
     probs = [s.probability for s in result.skills]
     assert probs == sorted(probs, reverse=True)
-    [everything] = doc.link([BODY], 0.0)
+    [everything] = doc.link([LONG], 0.0)
     assert any((s.probability or 0) < 0.5 for s in everything.skills)
     # a model fitted for another taxonomy decides nothing here: the raw score does
     other = _linker(app, "document", RankerModel(
@@ -107,5 +112,5 @@ def test_short_texts_keep_the_raw_score_threshold(app) -> None:
     [sentence] = doc.link(["Take vital signs of residents and record them."])
     assert sentence.skills and all(s.score >= app.settings.link_threshold and not s.decided
                                    for s in sentence.skills)
-    [document] = doc.link([BODY])
+    [document] = doc.link([LONG])
     assert document.skills == []
