@@ -27,7 +27,7 @@ def test_alignment_notebook_runs(esco_indexed: SkillMatch, shared: Path, tmp_pat
     assert chart.exists() and chart.stat().st_size > 5_000
     outputs = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
                       for o in c.get("outputs", []))
-    assert "alignment" in outputs and "31-9092.00" in outputs
+    assert "alignment" in outputs and "29-2052.00" in outputs
     images = [o for c in nb.cells for o in c.get("outputs", [])
               if "image/png" in o.get("data", {})]
     assert images, "the chart is displayed in the notebook"
