@@ -81,23 +81,12 @@ def load_postings(path: Path, limit: int | None = None) -> list[PostingDoc]:
                 pos += len(tok) + 1
             offsets.append(offs)
             parts.append(" ".join(tokens))
-            gold.extend((s, a, b) for a, b in set(_bio(skill) + _bio(knowledge)))
+            spans = set(metrics.bio_spans(skill) + metrics.bio_spans(knowledge))
+            gold.extend((s, a, b) for a, b in spans)
             if not tokens:
                 pos += 1
         docs.append(PostingDoc(key, "\n".join(parts), starts, offsets, sorted(gold)))
     return docs
-
-
-def _bio(tags: list[str]) -> list[tuple[int, int]]:
-    spans, start = [], None
-    for i, tag in enumerate([*tags, "O"]):
-        if tag in ("B", "O") or (tag == "I" and start is None):
-            if start is not None:
-                spans.append((start, i))
-                start = None
-            if tag in ("B", "I"):
-                start = i
-    return spans
 
 
 def predicted_spans(doc: PostingDoc, result: LinkResult) -> list[Span]:

@@ -193,26 +193,14 @@ def load_skillspan(path: Path) -> list[tuple[list[str], list[metrics.Span]]]:
             try:
                 row = json.loads(line)
                 tokens = row["tokens"]
-                spans = _bio(row["tags_skill"]) + _bio(row["tags_knowledge"])
+                spans = (metrics.bio_spans(row["tags_skill"])
+                         + metrics.bio_spans(row["tags_knowledge"]))
             except (json.JSONDecodeError, KeyError) as exc:
                 raise InputError(
                     f"not a SkillSpan record ({exc})", path=path, line=line_no
                 ) from exc
             out.append((tokens, sorted(set(spans))))
     return out
-
-
-def _bio(tags: list[str]) -> list[metrics.Span]:
-    spans = []
-    start = None
-    for i, tag in enumerate([*tags, "O"]):
-        if tag == "B" or tag == "O" or (tag == "I" and start is None):
-            if start is not None:
-                spans.append((start, i))
-                start = None
-            if tag in ("B", "I"):
-                start = i
-    return spans
 
 
 def skillspan_eval(

@@ -67,3 +67,16 @@ def span_prf(
     r = tp_gold / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": p, "recall": r, "f1": f, "predicted": n_pred, "gold": n_gold}
+
+
+def bio_spans(tags: Sequence[str]) -> list[Span]:
+    """Token spans (end exclusive) of a BIO tag sequence; a stray I opens a span."""
+    spans, start = [], None
+    for i, tag in enumerate([*tags, "O"]):
+        if tag in ("B", "O") or (tag == "I" and start is None):
+            if start is not None:
+                spans.append((start, i))
+                start = None
+            if tag in ("B", "I"):
+                start = i
+    return spans

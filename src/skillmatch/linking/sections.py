@@ -26,7 +26,6 @@ it is not linked. Content lines keep their place and offsets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 SKIPPED = frozenset({"title", "field", "benefits", "company", "legal", "apply"})
 
@@ -77,13 +76,6 @@ _FIELD_LABEL = re.compile(
 _SENTENCE_END = re.compile(r"[.!?]\s*$")
 _WORD = re.compile(r"[^\W\d_][\w'’+#.-]*")
 _LINE = re.compile(r"[^\r\n]+")
-
-
-@dataclass(frozen=True)
-class Line:
-    start: int
-    end: int
-    kind: str  # content | title | field | benefits | company | legal | apply
 
 
 def _words(text: str) -> list[str]:
@@ -145,7 +137,7 @@ def _field(text: str) -> tuple[str, str] | None:
 
 def classify_lines(text: str) -> list[tuple[int, int, str]]:
     """Every non-empty line of ``text`` with what it is (see the module docstring)."""
-    out: list[Line] = []
+    out: list[tuple[int, int, str]] = []
     section = "content"
     value_of_field = False  # the previous line was a bare metadata label ("Job type:")
     first = True
@@ -157,7 +149,7 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
         if first:
             first = False
             if title_like(line) and len(text) > len(line) + 40:
-                out.append(Line(start, end, "title"))
+                out.append((start, end, "title"))
                 continue
         field = _field(line)
         if field is not None:
@@ -165,24 +157,24 @@ def classify_lines(text: str) -> list[tuple[int, int, str]]:
             value_of_field = not value
             if not value and heading_section(label + ":") not in (None, "content"):
                 section = heading_section(label + ":") or section
-            out.append(Line(start, end, "field"))
+            out.append((start, end, "field"))
             continue
         if value_of_field and len(_words(line)) <= 6:
             value_of_field = False
-            out.append(Line(start, end, "field"))
+            out.append((start, end, "field"))
             continue
         value_of_field = False
         opened = heading_section(line)
         if opened is not None:
             section = opened
-            out.append(Line(start, end, opened if opened != "content" else "heading"))
+            out.append((start, end, opened if opened != "content" else "heading"))
             continue
         if section == "content" and ":" in line[:40]:
             # an inline heading: "Benefits: health, dental and a pension."
             head = line.split(":", 1)[0]
             inline = heading_section(head + ":")
             if inline not in (None, "content"):
-                out.append(Line(start, end, inline or "content"))
+                out.append((start, end, inline or "content"))
                 continue
-        out.append(Line(start, end, section))
-    return [(ln.start, ln.end, ln.kind) for ln in out]
+        out.append((start, end, section))
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -107,7 +108,7 @@ def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True,
     sentence_no = 0
     skipped: list[tuple[int, int, str]] = []
     if sections and "\n" in text.strip():
-        skipped = [(a, b, k) for a, b, k in classify_lines(text)]
+        skipped = classify_lines(text)
     for s_start, s_end in _spans(text, _SENTENCE_BREAK, 0, len(text)):
         s_start, s_end = _trim(text, s_start, s_end, lead_in=False)
         if s_end - s_start < 2 or _words(text[s_start:s_end]) == 0:
@@ -137,12 +138,11 @@ def segment(text: str, clauses: bool = True, drop_boilerplate: bool = True,
 
 
 def _line_kind(lines: list[tuple[int, int, str]], start: int, end: int) -> str:
-    """The kind of the classified line holding ``start:end`` ("content" when none)."""
-    for a, b, kind in lines:
-        if a <= start and end <= b:
-            return kind
-        if a > start:
-            break
+    """The kind of the classified line holding ``start:end`` ("content" when none);
+    ``lines`` are in order, so the candidate is the last one starting at or before it."""
+    i = bisect.bisect_right(lines, (start, float("inf"), "")) - 1
+    if i >= 0 and lines[i][0] <= start and end <= lines[i][1]:
+        return lines[i][2]
     return "content"
 
 
