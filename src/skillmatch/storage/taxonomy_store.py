@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConflictError, NotFoundError
 from ..records import TaxonomyBundle
@@ -16,6 +16,7 @@ from ..text import normalize
 from .db import transaction
 
 log = logging.getLogger(__name__)
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,16 @@ class TaxonomyStore:
     def save(self, bundle: TaxonomyBundle, *, replace: bool = False) -> TaxonomyInfo:
         """Store ``bundle`` in one transaction.
 
-        A taxonomy of the same name is refused unless ``replace``; replacing
-        keeps the row ids of skills and occupations whose codes survive, so
-        references to them (mentions, index ids) stay valid.
+        A taxonomy of the same name is refused unless ``replace``. Replacing
+        updates in place: skills, occupations and groups are upserted by code,
+        skill labels by (skill, label, kind), occupation titles and tasks by their
+        text, and only what disappeared is deleted (with the skill mentions of
+        records that named a deleted skill). So every row that survives keeps its
+        id, and what refers to it (mentions, the vector ids of the indexes) stays
+        valid. ``imported_at`` changes on every save (to the microsecond), which
+        marks the taxonomy's indexes stale.
         """
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="microseconds")
         with transaction(self.conn) as c:
             row = c.execute("SELECT id, version FROM taxonomies WHERE name = ?", (bundle.name,))
             existing = row.fetchone()
@@ -104,6 +110,8 @@ class TaxonomyStore:
     def _save_skills(
         self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle
     ) -> dict[str, int]:
+        """Upsert the skills by code and sync their labels; delete the skills (and their
+        labels and mentions) that are no longer in ``bundle``. Return code -> row id."""
         old = {
             r["code"]: int(r["id"])
             for r in c.execute("SELECT id, code FROM skills WHERE taxonomy_id=?", (tax_id,))
@@ -124,25 +132,42 @@ class TaxonomyStore:
             r["code"]: int(r["id"])
             for r in c.execute("SELECT id, code FROM skills WHERE taxonomy_id=?", (tax_id,))
         }
-        gone = [old[code] for code in old.keys() - {s.code for s in bundle.skills}]
-        c.executemany("DELETE FROM skills WHERE id=?", [(i,) for i in gone])
-        kept = [(ids[s.code],) for s in bundle.skills]
-        c.executemany("DELETE FROM skill_labels WHERE skill_id=?", kept)
-        rows: list[tuple[int, str, str]] = []
+        gone = {old[code] for code in old.keys() - {s.code for s in bundle.skills}}
+        wanted: list[tuple[int, str, str]] = []
         for s in bundle.skills:
             sid = ids[s.code]
-            rows.append((sid, s.label, "preferred"))
-            rows.extend((sid, a, "alternative") for a in _unique(s.alt_labels, s.label))
-            rows.extend((sid, h, "hidden") for h in _unique(s.hidden_labels, s.label))
+            wanted.append((sid, s.label, "preferred"))
+            wanted.extend((sid, a, "alternative") for a in _unique(s.alt_labels, s.label))
+            wanted.extend((sid, h, "hidden") for h in _unique(s.hidden_labels, s.label))
+        stored = c.execute(
+            "SELECT l.id, l.skill_id, l.label, l.kind, l.norm FROM skill_labels l"
+            " JOIN skills s ON s.id=l.skill_id WHERE s.taxonomy_id=? ORDER BY l.id",
+            (tax_id,),
+        ).fetchall()
+        norms = {int(r[0]): r[4] for r in stored}
+        drop, add, kept = _diff(((int(r[0]), (int(r[1]), r[2], r[3])) for r in stored), wanted)
+        c.executemany("DELETE FROM skill_labels WHERE id=?", [(i,) for i in drop])
+        c.executemany(
+            "UPDATE skill_labels SET norm=? WHERE id=?",
+            [(norm, i) for i, (_, label, _) in kept
+             if norms[i] != (norm := normalize(label))],
+        )
         c.executemany(
             "INSERT OR IGNORE INTO skill_labels (skill_id, label, kind, norm) VALUES (?, ?, ?, ?)",
-            [(sid, label, kind, normalize(label)) for sid, label, kind in rows],
+            [(sid, label, kind, normalize(label)) for sid, label, kind in add],
         )
-        return {code: i for code, i in ids.items() if i not in set(gone)}
+        # mentions and labels go with their skill (ON DELETE CASCADE); said outright so a
+        # connection without foreign keys leaves no mention of a deleted skill behind
+        for table in ("skill_mentions", "skill_labels", "skill_collections"):
+            c.executemany(f"DELETE FROM {table} WHERE skill_id=?", [(i,) for i in gone])
+        c.executemany("DELETE FROM skills WHERE id=?", [(i,) for i in gone])
+        return {code: i for code, i in ids.items() if i not in gone}
 
     def _save_occupations(
         self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle
     ) -> dict[str, int]:
+        """Upsert the occupations by code and sync their titles and tasks; delete the
+        occupations no longer in ``bundle``. Return code -> row id."""
         old = {
             r["code"]: int(r["id"])
             for r in c.execute("SELECT id, code FROM occupations WHERE taxonomy_id=?", (tax_id,))
@@ -163,10 +188,6 @@ class TaxonomyStore:
             for r in c.execute("SELECT id, code FROM occupations WHERE taxonomy_id=?", (tax_id,))
         }
         gone = {old[code] for code in old.keys() - {o.code for o in bundle.occupations}}
-        c.executemany("DELETE FROM occupations WHERE id=?", [(i,) for i in gone])
-        kept = [(ids[o.code],) for o in bundle.occupations]
-        for table in ("occupation_labels", "occupation_tasks"):
-            c.executemany(f"DELETE FROM {table} WHERE occupation_id=?", kept)
         labels: list[tuple[int, str, str]] = []
         tasks: list[tuple[int, str]] = []
         for o in bundle.occupations:
@@ -174,10 +195,28 @@ class TaxonomyStore:
             labels.append((oid, o.label, "preferred"))
             labels.extend((oid, a, "alternative") for a in _unique(o.alt_labels, o.label))
             tasks.extend((oid, t) for t in o.tasks)
+        stored_labels = c.execute(
+            "SELECT l.id, l.occupation_id, l.label, l.kind FROM occupation_labels l"
+            " JOIN occupations o ON o.id=l.occupation_id WHERE o.taxonomy_id=? ORDER BY l.id",
+            (tax_id,),
+        ).fetchall()
+        drop, add_labels, _ = _diff(
+            ((int(r[0]), (int(r[1]), r[2], r[3])) for r in stored_labels), labels)
+        c.executemany("DELETE FROM occupation_labels WHERE id=?", [(i,) for i in drop])
         c.executemany(
-            "INSERT INTO occupation_labels (occupation_id, label, kind) VALUES (?, ?, ?)", labels
+            "INSERT INTO occupation_labels (occupation_id, label, kind) VALUES (?, ?, ?)",
+            add_labels,
         )
-        c.executemany("INSERT INTO occupation_tasks (occupation_id, text) VALUES (?, ?)", tasks)
+        stored_tasks = c.execute(
+            "SELECT t.id, t.occupation_id, t.text FROM occupation_tasks t"
+            " JOIN occupations o ON o.id=t.occupation_id WHERE o.taxonomy_id=? ORDER BY t.id",
+            (tax_id,),
+        ).fetchall()
+        drop, add_tasks, _ = _diff(((int(r[0]), (int(r[1]), r[2])) for r in stored_tasks), tasks)
+        c.executemany("DELETE FROM occupation_tasks WHERE id=?", [(i,) for i in drop])
+        c.executemany("INSERT INTO occupation_tasks (occupation_id, text) VALUES (?, ?)",
+                      add_tasks)
+        c.executemany("DELETE FROM occupations WHERE id=?", [(i,) for i in gone])
         return {code: i for code, i in ids.items() if i not in gone}
 
     def _save_relations(
@@ -219,13 +258,21 @@ class TaxonomyStore:
     def _save_hierarchy(
         self, c: sqlite3.Connection, tax_id: int, bundle: TaxonomyBundle, skill_ids: dict[str, int]
     ) -> None:
-        c.execute("DELETE FROM skill_groups WHERE taxonomy_id=?", (tax_id,))
-        c.execute("DELETE FROM skill_broader WHERE taxonomy_id=?", (tax_id,))
+        # groups upserted by code (their ids kept), the ones no longer listed deleted
         c.executemany(
-            "INSERT OR REPLACE INTO skill_groups (taxonomy_id, code, label, description)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO skill_groups (taxonomy_id, code, label, description)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (taxonomy_id, code) DO UPDATE SET"
+            " label=excluded.label, description=excluded.description",
             [(tax_id, g.code, g.label, g.description) for g in bundle.groups],
         )
+        codes = {g.code for g in bundle.groups}
+        c.executemany(
+            "DELETE FROM skill_groups WHERE id=?",
+            [(int(r[0]),) for r in c.execute(
+                "SELECT id, code FROM skill_groups WHERE taxonomy_id=?", (tax_id,)
+            ).fetchall() if r[1] not in codes],
+        )
+        c.execute("DELETE FROM skill_broader WHERE taxonomy_id=?", (tax_id,))
         c.executemany(
             "INSERT OR IGNORE INTO skill_broader (taxonomy_id, narrower_code, broader_code)"
             " VALUES (?, ?, ?)",
@@ -398,6 +445,30 @@ class TaxonomyStore:
         for occ, skill in self.conn.execute(sql, (tid, relation)):
             out.setdefault(occ, set()).add(skill)
         return out
+
+
+def _diff(
+    stored: Iterable[tuple[int, K]], wanted: Iterable[K]
+) -> tuple[list[int], list[K], list[tuple[int, K]]]:
+    """Match stored rows ``(id, key)`` (by ascending id) to the ``wanted`` keys.
+
+    Return the ids of stored rows no longer wanted, the wanted keys not stored yet (in
+    the order given) and the stored rows kept. Each stored row matches one wanted key,
+    the lowest id first, so a key wanted twice keeps two rows."""
+    free: dict[K, list[int]] = {}
+    for rid, key in stored:
+        free.setdefault(key, []).append(rid)
+    for rids in free.values():
+        rids.reverse()
+    add: list[K] = []
+    kept: list[tuple[int, K]] = []
+    for key in wanted:
+        rids = free.get(key)
+        if rids:
+            kept.append((rids.pop(), key))
+        else:
+            add.append(key)
+    return sorted(i for rids in free.values() for i in rids), add, kept
 
 
 def _marks(values: Sequence[Any]) -> str:
