@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .storage.db import connect
+from .storage.db import Database, connect
 
 
 class Workspace:
@@ -40,3 +40,12 @@ class Workspace:
     def connect(self) -> sqlite3.Connection:
         self.home.mkdir(parents=True, exist_ok=True)
         return connect(self.db_path)
+
+    def database(self) -> Database:
+        """The database, with a connection per thread (opened on first use)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        return Database(self.db_path)
+
+    def lock_path(self, name: str) -> Path:
+        """A lock file for writers of ``name`` (an index, the demand snapshot)."""
+        return self.home / "locks" / f"{name}.lock"

@@ -3,8 +3,13 @@
 Vectors sit at positions ``0..n-1`` inside FAISS; ``ids_`` maps positions to
 the caller's stable ids. Removal marks positions dead (HNSW cannot delete) and
 searches skip them; when a fifth of the positions are dead the index is
-compacted. On disk an index is a directory: ``index.faiss``, ``ids.npy``,
-``alive.npy`` and ``manifest.json``; nothing is pickled.
+compacted. On disk an index is a directory of versions: each save writes a new
+folder ``v-<time>-<random>/`` (``index.faiss``, ``ids.npy``, ``alive.npy``,
+``manifest.json``) and then switches ``CURRENT`` to it with an atomic rename; the
+top-level ``manifest.json`` is the live version's. Nothing is pickled.
+
+Searches pass ``efSearch`` as a per-call parameter and set OpenMP's thread count
+only for the calling thread, so concurrent searches never change each other's.
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ import json
 import logging
 import os
 import shutil
+import threading
+import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +35,18 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+
+
+_thread = threading.local()
+
+
+def _omp_threads(n: int) -> None:
+    """Set OpenMP's thread count for searches from this thread. libgomp keeps the
+    count per calling thread, so threads of a server do not change each other's; it is
+    set only when it differs from what this thread last set."""
+    if getattr(_thread, "omp", None) != n:
+        faiss.omp_set_num_threads(n)
+        _thread.omp = n
 
 
 def index_type_for(count: int, exact_max: int) -> str:
@@ -153,10 +173,10 @@ class FaissIndex(VectorIndex):
         found = np.full((n, k), -1, dtype=np.int64)
         if fetch == 0 or n == 0:
             return scores, found
-        faiss.omp_set_num_threads(1 if n < 8 else self.threads or os.cpu_count() or 1)
-        if self.index_type_ == "hnsw":
-            self.faiss_.hnsw.efSearch = max(self.ef_search, fetch)
-        raw_scores, positions = self.faiss_.search(queries, fetch)
+        _omp_threads(1 if n < 8 else self.threads or os.cpu_count() or 1)
+        params = (faiss.SearchParametersHNSW(efSearch=max(self.ef_search, fetch))
+                  if self.index_type_ == "hnsw" else None)
+        raw_scores, positions = self.faiss_.search(queries, fetch, params=params)
         if dead == 0:
             m = min(k, fetch)
             pos = positions[:, :m]
@@ -185,11 +205,20 @@ class FaissIndex(VectorIndex):
 
     # ------------------------------------------------------------ save, load
     def save(self, directory: Path, manifest: dict[str, Any]) -> None:
-        """Write atomically: a crash leaves the old index or the new one, never half."""
+        """Write a new version of the index and switch to it atomically.
+
+        The files go to a folder of their own under a unique temporary name, which is
+        renamed to its version name once complete; then ``CURRENT`` (the name of the
+        live version) and the top-level ``manifest.json`` are each replaced with
+        ``os.replace``. A reader therefore finds the old version or the new one, never
+        a missing or half-written one, and two writers never share a file. Versions
+        older than the previous one are removed once no reader can still be opening
+        them (:data:`KEEP_SECONDS`)."""
         directory = Path(directory)
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        version = f"v-{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+        tmp = directory / f".{version}.tmp"
+        tmp.mkdir()
         faiss.write_index(self.faiss_, str(tmp / "index.faiss"))
         np.save(tmp / "ids.npy", self.ids_)
         np.save(tmp / "alive.npy", self.alive_)
@@ -208,20 +237,37 @@ class FaissIndex(VectorIndex):
             },
             "versions": {"faiss": faiss.__version__, "numpy": np.__version__},
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            **manifest,
+            **{k: v for k, v in manifest.items() if k not in COMPUTED_MANIFEST},
+            "version": version,
         }
-        (tmp / MANIFEST).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n")
-        old = directory.with_name(directory.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if directory.exists():
-            directory.rename(old)
-        tmp.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
+        text = json.dumps(full, indent=2, sort_keys=True) + "\n"
+        (tmp / MANIFEST).write_text(text)
+        os.rename(tmp, directory / version)
+        _replace_text(directory / CURRENT, version + "\n")
+        _replace_text(directory / MANIFEST, text)
+        for legacy in ("index.faiss", "ids.npy", "alive.npy"):  # the flat layout of format 1
+            (directory / legacy).unlink(missing_ok=True)
+        _prune(directory, version)
 
     @classmethod
     def load(cls, directory: Path) -> tuple[FaissIndex, dict[str, Any]]:
+        """The live version of the index in ``directory`` (retried when a writer
+        replaces it between reading ``CURRENT`` and opening the files)."""
         directory = Path(directory)
-        manifest = read_manifest(directory)
+        for attempt in range(5):
+            try:
+                return cls._load(directory)
+            except FileNotFoundError:
+                if attempt == 4 or not (directory / MANIFEST).exists():
+                    raise ArtifactError(
+                        f"{directory}: no index here; run `skillmatch index build`") from None
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _load(cls, directory: Path) -> tuple[FaissIndex, dict[str, Any]]:
+        folder = live_folder(directory)
+        manifest = _read_json_manifest(folder / MANIFEST)
         params = manifest.get("params", {})
         index = cls(
             int(manifest["dimension"]),
@@ -230,10 +276,14 @@ class FaissIndex(VectorIndex):
             ef_construction=int(params.get("ef_construction", 80)),
             ef_search=int(params.get("ef_search", 128)),
         )
+        if not (folder / "index.faiss").exists():
+            raise FileNotFoundError(folder / "index.faiss")
         try:
-            index.faiss_ = faiss.read_index(str(directory / "index.faiss"))
-            index.ids_ = np.load(directory / "ids.npy", allow_pickle=False)
-            index.alive_ = np.load(directory / "alive.npy", allow_pickle=False)
+            index.faiss_ = faiss.read_index(str(folder / "index.faiss"))
+            index.ids_ = np.load(folder / "ids.npy", allow_pickle=False)
+            index.alive_ = np.load(folder / "alive.npy", allow_pickle=False)
+        except FileNotFoundError:
+            raise
         except (OSError, RuntimeError, ValueError) as exc:
             raise ArtifactError(f"{directory}: unreadable index ({exc}); rebuild it") from exc
         if index.faiss_.ntotal != len(index.ids_) or index.faiss_.d != index.dimension:
@@ -248,10 +298,58 @@ class FaissIndex(VectorIndex):
         return index, manifest
 
 
+# manifest keys :meth:`FaissIndex.save` computes itself (the rest name what the index holds)
+COMPUTED_MANIFEST = frozenset({"format", "index_type", "metric", "dimension", "count",
+                               "positions", "params", "versions", "saved_at", "version"})
+CURRENT = "CURRENT"
+# a replaced version stays this long, for readers that read CURRENT just before the switch
+KEEP_SECONDS = 60.0
+
+
+def live_folder(directory: Path) -> Path:
+    """The folder holding the live version's files: the one ``CURRENT`` names, or
+    ``directory`` itself for an index saved in the flat layout of older releases."""
+    try:
+        name = (Path(directory) / CURRENT).read_text().strip()
+    except FileNotFoundError:
+        return Path(directory)
+    return Path(directory) / name
+
+
+def exists(directory: Path) -> bool:
+    """Whether an index has been saved in ``directory``."""
+    return (Path(directory) / MANIFEST).exists()
+
+
+def _replace_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _prune(directory: Path, live: str) -> None:
+    """Remove versions older than the previous one (and temporary folders of writers
+    that died) once they are :data:`KEEP_SECONDS` old."""
+    now = time.time()
+    versions = sorted(p for p in directory.glob("v-*") if p.is_dir() and p.name != live)
+    stale = versions[:-1] + [p for p in directory.glob(".v-*.tmp") if p.is_dir()]
+    for path in stale:
+        try:
+            if now - path.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except FileNotFoundError:
+            continue
+
+
 def read_manifest(directory: Path) -> dict[str, Any]:
+    """The manifest of the live version of the index in ``directory``."""
     path = Path(directory) / MANIFEST
     if not path.exists():
         raise ArtifactError(f"{directory}: no index here; run `skillmatch index build`")
+    return _read_json_manifest(path)
+
+
+def _read_json_manifest(path: Path) -> dict[str, Any]:
     try:
         data: dict[str, Any] = json.loads(path.read_text())
     except json.JSONDecodeError as exc:

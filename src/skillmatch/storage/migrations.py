@@ -188,4 +188,31 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "change log and record vectors",
+        """
+        -- Every committed change, in order: other processes apply just these to their
+        -- read snapshot (skillmatch.services.snapshot), and index files catch up from it.
+        -- scope: record | taxonomy | crosswalk; kind: the record kind or taxonomy name;
+        -- op: upsert | delete | replace.
+        CREATE TABLE changes (
+            generation INTEGER PRIMARY KEY AUTOINCREMENT,
+            scope TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '',
+            op TEXT NOT NULL,
+            row_id INTEGER,
+            at TEXT NOT NULL
+        );
+        -- The embedding of each credential and posting, committed with the record: the
+        -- truth the vector indexes are reconciled from.
+        CREATE TABLE record_vectors (
+            record_kind TEXT NOT NULL CHECK (record_kind IN ('credential', 'posting')),
+            record_id INTEGER NOT NULL,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (record_kind, record_id)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
