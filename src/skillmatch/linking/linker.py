@@ -28,13 +28,13 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..embeddings.base import Embedder
-from ..errors import InputError
+from ..errors import ArtifactError, InputError
 from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
@@ -164,6 +164,8 @@ class SkillLinker:
         self.entry_owners_ = np.array(owners, dtype=np.int64)
         self.lexicon_ = Lexicon().fit(store.lexical_rows(names))
         self.skills_ = {s.id: s for s in store.skills(names)}
+        for name in names:
+            refuse_stale(name, indexes[name], self.entry_ids_, self.skills_)
         self.embedder_ = embedder
         self.indexes_ = indexes
         self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
@@ -754,6 +756,22 @@ class SkillLinker:
             probability=best.decision if best.decision is not None else best.probability,
             decided=best.decision is not None,
         )
+
+
+def refuse_stale(name: str, index: FaissIndex, label_ids: np.ndarray,
+                 skill_ids: Iterable[int]) -> None:
+    """Refuse a skill index that holds a label or skill the taxonomy no longer has (one
+    built before the taxonomy was replaced): its entries would link to nothing or to
+    the wrong skill. An index that only lacks new labels is used as it is."""
+    held = np.fromiter(index.pos_, dtype=np.int64, count=len(index.pos_))
+    labels, owners = held[held < DESC_OFFSET], held[held >= DESC_OFFSET] - DESC_OFFSET
+    gone = (np.setdiff1d(labels, label_ids).size
+            + np.setdiff1d(owners, np.fromiter(skill_ids, dtype=np.int64)).size)
+    if gone:
+        raise ArtifactError(
+            f"the skill index of taxonomy {name!r} is stale: {gone} of its entries name "
+            "labels or skills no longer in the taxonomy (it was built before the taxonomy "
+            "was replaced); rebuild it with `skillmatch index build --force`")
 
 
 TAXONOMY_KINDS = ("esco", "custom", "onet")  # group order by kind: the primary first
