@@ -23,6 +23,7 @@ import numpy as np
 
 from ..index.faiss_index import FaissIndex
 from ..linking.linker import Prepared, SkillLinker
+from ..records import LinkedSkill
 from ..storage.records_store import Mention, RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 from ..text import normalize
@@ -102,7 +103,14 @@ def _text_length(value: Any) -> int:
 
 
 class DeclaredSkills:
-    """Resolves declared skills: a taxonomy id, an exact label, or free text to link."""
+    """Resolves declared skills: a taxonomy id, an exact label, or free text to link.
+
+    Free text is ranked by the linker (the best skill of each taxonomy) and kept when
+    the linker's own score (the cosine with lexical bonus, :attr:`LinkedSkill.similarity`
+    where a calibrated ranker made ``score`` a probability) reaches the linker's
+    ``threshold``, which is on that same raw scale; a ranker's probability only
+    orders the candidates. The mention stores that raw score too, like a linked one.
+    """
 
     def __init__(self, taxonomies: TaxonomyStore, linker: SkillLinker) -> None:
         self.linker = linker
@@ -125,16 +133,21 @@ class DeclaredSkills:
                 to_link.append(phrase)
         if to_link:
             for phrase, result in zip(to_link, self.linker.rank(to_link, 1)):
-                # one best per taxonomy (each on its own scale): the first group's that
-                # passes the threshold
-                best = next((s for s in result.skills if s.score >= self.linker.threshold),
-                            None)
+                # one best per taxonomy: the first group's whose raw score passes the
+                # (raw-score) threshold
+                best = next((s for s in result.skills
+                             if _raw_score(s) >= self.linker.threshold), None)
                 if best is not None:
-                    mentions.append(Mention(best.row_id, best.score, "declared", role,
+                    mentions.append(Mention(best.row_id, _raw_score(best), "declared", role,
                                             None, None, phrase))
                 else:
                     unresolved.append(phrase)
         return mentions, unresolved
+
+
+def _raw_score(skill: LinkedSkill) -> float:
+    """The linker's own score of ``skill`` (its ``score`` unless that is a probability)."""
+    return skill.score if skill.similarity is None else skill.similarity
 
 
 class RecordImporter:
