@@ -16,6 +16,15 @@ from .db import transaction
 TABLES = {"credential": "credentials", "posting": "postings", "need": "needs"}
 
 
+def _table(kind: str) -> str:
+    """The table of record ``kind``; :class:`NotFoundError` naming the known kinds."""
+    try:
+        return TABLES[kind]
+    except KeyError:
+        raise NotFoundError(f"unknown record kind {kind!r} (choose one of "
+                            f"{', '.join(TABLES)})") from None
+
+
 @dataclass(frozen=True)
 class Mention:
     skill_id: int
@@ -110,7 +119,10 @@ class RecordStore:
         return ids
 
     def get(self, kind: str, code: str) -> dict[str, Any]:
-        row = self.conn.execute(f"SELECT * FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
+        """The stored row of the ``kind`` record ``code``; :class:`NotFoundError` for an
+        unknown kind (naming the kinds there are) or an unknown code."""
+        row = self.conn.execute(f"SELECT * FROM {_table(kind)} WHERE code=?",
+                                (code,)).fetchone()
         if row is None:
             raise NotFoundError(f"no {kind} with id {code!r}")
         return dict(row)
