@@ -1,11 +1,13 @@
 """The import pipeline: parse, link, embed, index, store, in batches with progress.
 
-Each batch is one database transaction, so an interrupted import keeps every
-finished batch; re-running it skips records whose content is unchanged (by
-content hash) and re-indexes any stored record the index lacks. Re-importing an
-id updates the record and replaces its skill mentions; nothing is duplicated.
-A record's text is embedded once, sentence by sentence: the same vectors serve
-linking and, averaged, the record's place in the index.
+Each batch is one database transaction holding the records, their skill mentions,
+their vectors and their change-log rows, so an interrupted (even killed) import
+keeps every finished batch whole and nothing of the unfinished one; re-running it
+skips records whose content is unchanged (by content hash). The vector index files
+follow the database (:mod:`skillmatch.index.sync`), every ``save_every`` batches and
+at the end. Re-importing an id updates the record and replaces its skill mentions;
+nothing is duplicated. A record's text is embedded once, sentence by sentence: the
+same vectors serve linking and, averaged, the record's place in the index.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..index.faiss_index import FaissIndex
+from ..index.sync import sync_record_index
 from ..linking.linker import Prepared, SkillLinker
 from ..records import LinkedSkill
 from ..storage.records_store import Mention, RecordStore
@@ -173,14 +175,14 @@ class RecordImporter:
         report = ImportReport(kind=kind, read=len(records))
         report.unused_fields, report.titles_only = field_use(kind, records)
         linker = declared.linker
-        index = self._open_index(index_dir, linker.embedder_.dimension)
         stored = store.hashes(kind, [r.id for r in records])
         todo = [r for r in records if self.force or stored.get(r.id) != content_hash(r)]
         report.unchanged = len(records) - len(todo)
         batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
         done = 0
+        saved: set[int] = set()
         # the transformer is the costly half: embed batch i + 1 in a worker thread while
-        # batch i is linked, indexed and stored here
+        # batch i is linked and stored here
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
             ahead = pool.submit(_embed, linker, batches[0]) if batches else None
             for n, batch in enumerate(batches):
@@ -189,30 +191,28 @@ class RecordImporter:
                 ahead = pool.submit(_embed, linker, batches[n + 1]) if n + 1 < len(
                     batches) else None
                 items, vectors = self._prepare(batch, declared, report, prepared)
-                ids = store.save_batch(items)
+                # one transaction: the records, their skills, vectors and change-log rows
+                saved.update(store.save_batch(items, vectors, linker.embedder_.model_id).values())
                 report.imported += len(batch)
                 report.mentions += sum(len(m) for _, m in items)
-                if index is not None and vectors is not None:
-                    index.add(np.array([ids[r.id] for r in batch], dtype=np.int64), vectors)
-                    if index_dir is not None and (n + 1) % self.save_every == 0:
-                        index.save(index_dir, manifest)
+                if index_dir is not None and (n + 1) % self.save_every == 0:
+                    self._sync(store, kind, index_dir, linker, manifest)
                 done += len(batch)
                 if progress:
                     progress(f"import {kind}s", done, len(todo))
-        if index is not None and index_dir is not None:
-            report.reindexed = self._reconcile(kind, index, store, linker)
-            index.save(index_dir, manifest)
+        if index_dir is not None:
+            embedded = self._reindex(kind, store, linker)
+            synced = self._sync(store, kind, index_dir, linker, manifest)
+            report.reindexed = embedded + len(set(synced["restored"]) - saved)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _open_index(self, index_dir: Path | None, dimension: int) -> FaissIndex | None:
-        if index_dir is None:
-            return None
-        if (index_dir / "manifest.json").exists():
-            index, _ = FaissIndex.load(index_dir)
-            return index
-        return FaissIndex(dimension).build(np.empty(0, dtype=np.int64),
-                                           np.empty((0, dimension), dtype=np.float32))
+    @staticmethod
+    def _sync(store: RecordStore, kind: str, index_dir: Path, linker: SkillLinker,
+              manifest: dict[str, Any]) -> dict[str, Any]:
+        """The index files follow the committed database (:mod:`skillmatch.index.sync`)."""
+        return sync_record_index(store, kind, index_dir, index_lock(index_dir),
+                          linker.embedder_.dimension, manifest)
 
     def _prepare(
         self, batch: Sequence[Record], declared: DeclaredSkills, report: ImportReport,
@@ -241,18 +241,23 @@ class RecordImporter:
             items.append((record, _dedupe(mentions)))
         return items, vectors
 
-    def _reconcile(self, kind: str, index: FaissIndex, store: RecordStore,
-                   linker: SkillLinker) -> int:
-        """Index stored records the index lacks (an import stopped between the two)."""
-        missing = [i for i in store.ids(kind) if i not in index]
+    def _reindex(self, kind: str, store: RecordStore, linker: SkillLinker) -> int:
+        """Embed stored records that have no vector in the database (imported before
+        vectors were kept there and missing from the index too)."""
+        missing = sorted(set(store.ids(kind)) - store.vector_ids(kind))
         if not missing:
             return 0
         rows = store.rows(kind, missing)
-        texts = [f"{r['title']}. {r['description']}".strip() for r in rows]
+        texts = [f"{r['title']}\n{r['description']}".strip() for r in rows]
         _, vectors = linker.link_documents(texts)
-        index.add(np.array([r["id"] for r in rows], dtype=np.int64), vectors)
-        log.info("re-indexed %d stored %ss missing from the index", len(rows), kind)
+        store.save_vectors(kind, [r["id"] for r in rows], vectors, linker.embedder_.model_id)
+        log.info("embedded %d stored %ss that had no vector", len(rows), kind)
         return len(rows)
+
+
+def index_lock(index_dir: Path) -> Path:
+    """The lock file that writers of the index in ``index_dir`` hold."""
+    return index_dir.parent / f".{index_dir.name}.lock"
 
 
 def _texts(batch: Sequence[Record]) -> list[str]:

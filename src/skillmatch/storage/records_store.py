@@ -9,8 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
+
 from ..catalog.models import Credential, Posting, Record, content_hash
 from ..errors import NotFoundError
+from .changes import log_changes
 from .db import transaction
 
 TABLES = {"credential": "credentials", "posting": "postings", "need": "needs"}
@@ -91,10 +94,16 @@ class RecordStore:
                 out[code] = digest
         return out
 
-    def save_batch(self, items: Sequence[tuple[Record, Sequence[Mention]]]) -> dict[str, int]:
-        """Upsert records and replace their mentions, all in one transaction."""
+    def save_batch(self, items: Sequence[tuple[Record, Sequence[Mention]]],
+                   vectors: np.ndarray | None = None, model: str = "") -> dict[str, int]:
+        """Upsert records and replace their mentions (and, given, their embeddings:
+        one row of ``vectors`` per item, from ``model``), logging each as a change, all
+        in one transaction: a reader sees a record with its skills and its vector, or
+        not at all."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         ids: dict[str, int] = {}
+        if vectors is not None and len(vectors) != len(items):
+            raise ValueError(f"{len(vectors)} vectors for {len(items)} records")
         with transaction(self.conn) as c:
             for record, mentions in items:
                 kind = kind_of(record)
@@ -116,6 +125,16 @@ class RecordStore:
                     [(kind, rid, m.skill_id, m.score, m.source, m.role, m.start, m.end, m.text)
                      for m in mentions],
                 )
+            if vectors is not None:
+                c.executemany(
+                    "INSERT OR REPLACE INTO record_vectors (record_kind, record_id, model,"
+                    " vector) VALUES (?, ?, ?, ?)",
+                    [(kind_of(r), ids[r.id], model,
+                      np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                     for (r, _), v in zip(items, vectors)])
+            for kind in {kind_of(r) for r, _ in items}:
+                log_changes(c, "record", kind, "upsert",
+                            [ids[r.id] for r, _ in items if kind_of(r) == kind])
         return ids
 
     def get(self, kind: str, code: str) -> dict[str, Any]:
@@ -170,6 +189,9 @@ class RecordStore:
                 c.execute(f"DELETE FROM skill_mentions WHERE record_kind=? AND record_id IN"
                           f" ({marks})", [kind, *part])
                 c.execute(f"DELETE FROM {table} WHERE id IN ({marks})", part)
+                c.execute(f"DELETE FROM record_vectors WHERE record_kind=? AND record_id IN"
+                          f" ({marks})", [kind, *part])
+            log_changes(c, "record", kind, "delete", ids)
             if before_commit is not None:
                 before_commit(ids)
         return wanted
@@ -210,3 +232,55 @@ class RecordStore:
             "SELECT skill_id, score, source, role, evidence_start, evidence_end, evidence_text"
             " FROM skill_mentions WHERE record_kind=? AND record_id=? ORDER BY score DESC",
             (kind, record_id))]
+
+    # ------------------------------------------------------------- vectors
+    def vectors(self, kind: str, ids: Sequence[int], dimension: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """(the ids among ``ids`` that have a stored vector, their vectors)."""
+        found: list[int] = []
+        blobs: list[bytes] = []
+        wanted = list(ids)
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            for rid, blob in cur.execute(
+                    "SELECT record_id, vector FROM record_vectors WHERE record_kind=? AND"
+                    f" record_id IN ({','.join('?' * len(chunk))})", [kind, *chunk]):
+                found.append(int(rid))
+                blobs.append(blob)
+        matrix = (np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
+                  if blobs else np.zeros((0, dimension), dtype=np.float32))
+        return np.array(found, dtype=np.int64), matrix
+
+    def vector_ids(self, kind: str) -> set[int]:
+        """Row ids of the ``kind`` records that have a stored vector."""
+        return {int(r[0]) for r in self.conn.execute(
+            "SELECT record_id FROM record_vectors WHERE record_kind=?", (kind,))}
+
+    def save_vectors(self, kind: str, ids: Sequence[int], vectors: np.ndarray,
+                     model: str) -> None:
+        """Store vectors of existing records (a workspace from before vectors were kept
+        in the database is back-filled from its index files)."""
+        with transaction(self.conn) as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO record_vectors (record_kind, record_id, model, vector)"
+                " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
+                f"{TABLES[kind]} WHERE id=?)",
+                [(kind, int(i), model, np.ascontiguousarray(v, dtype=np.float32).tobytes(),
+                  int(i)) for i, v in zip(ids, vectors)])
+
+    def mentions_of(self, kind: str, ids: Sequence[int]
+                    ) -> list[tuple[int, int, float, str, str]]:
+        """(record id, skill id, score, source, role) of the mentions of some records."""
+        out: list[tuple[int, int, float, str, str]] = []
+        wanted = list(ids)
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            out.extend(cur.execute(
+                "SELECT record_id, skill_id, score, source, role FROM skill_mentions WHERE"
+                f" record_kind=? AND record_id IN ({','.join('?' * len(chunk))})",
+                [kind, *chunk]).fetchall())
+        return out
