@@ -26,3 +26,13 @@ class Embedder(ABC):
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
+
+    def close(self) -> None:  # noqa: B027 - optional hook, a no-op by default
+        """Release what the embedder holds (cache connections, a loaded model); it
+        stays usable and loads again on the next :meth:`embed`."""
+
+    def __enter__(self) -> Embedder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,15 +1,18 @@
-"""An embedding cache keyed by content hash, so no text is embedded twice."""
+"""An embedding cache keyed by content hash, so no text is embedded twice.
+
+The SQL lives in :mod:`skillmatch.storage.embedding_cache_store`; this module keys
+texts and turns rows into vectors.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..storage.embedding_cache_store import EmbeddingCacheStore
 from .base import Embedder, ProgressFn
 
 
@@ -18,37 +21,14 @@ def _key(model_id: str, text: str) -> bytes:
 
 
 class EmbeddingCache:
-    """A SQLite file mapping sha256(model id, text) to a float32 vector."""
+    """A SQLite file mapping sha256(model id, text) to a float32 vector.
+
+    Each thread reads and writes through a connection of its own; :meth:`close` closes
+    all of them (the cache opens one again if used after)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
-
-    @property
-    def conn(self) -> sqlite3.Connection:
-        """This thread's connection (a pipeline embeds in a worker thread; WAL lets the
-        connections read and write side by side)."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=10000")
-            # keys are random hashes: lookups touch pages all over the file, so map it
-            # and keep a large page cache instead of SQLite's 2 MB default
-            conn.execute("PRAGMA mmap_size=4294967296")
-            conn.execute("PRAGMA cache_size=-131072")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, dim INTEGER NOT NULL,"
-                " vector BLOB NOT NULL) WITHOUT ROWID"
-            )
-            self._local.conn = conn
-            with self._lock:
-                self._conns.append(conn)
-        return conn
+        self.store = EmbeddingCacheStore(self.path)
 
     def get_many(self, model_id: str, texts: Sequence[str]) -> dict[int, np.ndarray]:
         keys = [_key(model_id, t) for t in texts]
@@ -56,42 +36,24 @@ class EmbeddingCache:
         for i, k in enumerate(keys):
             where.setdefault(k, []).append(i)
         found: dict[int, np.ndarray] = {}
-        unique = list(where)
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            rows = self.conn.execute(
-                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for key, blob in rows:
-                vector = np.frombuffer(blob, dtype=np.float32)
-                for i in where[key]:
-                    found[i] = vector
+        for key, blob in self.store.get_many(list(where)).items():
+            vector = np.frombuffer(blob, dtype=np.float32)
+            for i in where[key]:
+                found[i] = vector
         return found
 
     def put_many(self, model_id: str, texts: Sequence[str], vectors: np.ndarray) -> None:
-        rows = [
+        self.store.put_many([
             (_key(model_id, t), int(v.shape[0]), np.ascontiguousarray(v, np.float32).tobytes())
             for t, v in zip(texts, vectors)
-        ]
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        ])
 
     def __len__(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM vectors").fetchone()[0])
+        return self.store.count()
 
     def close(self) -> None:
-        with self._lock:
-            for conn in self._conns:
-                conn.close()
-            self._conns.clear()
-        self._local = threading.local()
+        """Close every connection to the cache file, whichever thread opened it."""
+        self.store.close()
 
 
 class CachedEmbedder(Embedder):
@@ -106,6 +68,11 @@ class CachedEmbedder(Embedder):
     @property
     def model_id(self) -> str:  # type: ignore[override]
         return self.inner.model_id
+
+    def close(self) -> None:
+        """Close the cache's connections (every thread's) and the inner embedder."""
+        self.cache.close()
+        self.inner.close()
 
     @property
     def dimension(self) -> int:  # type: ignore[override]

@@ -81,6 +81,11 @@ class OnnxEmbedder(Embedder):
         self.tokenizer_ = tokenizer
         return self
 
+    def close(self) -> None:
+        """Drop the inference session and the tokenizer (loaded again when needed)."""
+        for name in ("session_", "inputs_", "tokenizer_"):
+            self.__dict__.pop(name, None)
+
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
         if not hasattr(self, "session_"):
             self.load()

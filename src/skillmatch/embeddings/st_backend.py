@@ -39,6 +39,10 @@ class SentenceTransformerEmbedder(Embedder):
         self.dimension = int(getter() or 384)
         return self
 
+    def close(self) -> None:
+        """Drop the loaded model (loaded again when needed)."""
+        self.__dict__.pop("model_", None)
+
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
         if not hasattr(self, "model_"):
             self.load()
