@@ -80,8 +80,9 @@ def test_the_cli_shows_the_progress_of_a_slow_first_align(with_onet, monkeypatch
     from click.testing import CliRunner
 
     from skillmatch import cli
+    from skillmatch.cli import flows
 
-    monkeypatch.setattr(cli, "_slow", lambda: Progress(delay=0.0))  # every step is "slow"
+    monkeypatch.setattr(flows, "_slow", lambda: Progress(delay=0.0))  # every step is "slow"
     out = CliRunner().invoke(cli.main, ["--home", str(with_onet.settings.home),
                                         "--embedder", "fake", "align", "cna"])
     assert out.exit_code == 0, out.output

@@ -34,6 +34,7 @@ from ..linking.ranker import expected_calibration_error, fit_ranker, reliability
 from . import skillskape
 from .documents import PostingDoc, _match, link_documents, load_postings, score_documents
 from .linking import ensure_esco, esco_linker
+from .ranker_fit import fit_target
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +120,17 @@ def fit_statements(app: SkillMatch, docs: Sequence[PostingDoc], folds: int, n_tr
 
 
 def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int = 5,
-                       save: bool = True, progress: ProgressFn | None = None
+                       save: bool = True, output: Path | None = None,
+                       overwrite: bool = False, progress: ProgressFn | None = None
                        ) -> dict[str, Any]:
+    """Fit the document model; with ``save``, write it to ``models/<model>/document.json``
+    or ``output`` (checked before any work: an existing file is refused unless
+    ``overwrite``, the one beside a model shipping with it)."""
     if app.settings.embedder != "onnx":
         raise ConfigurationError("the document model is fitted for an exported model "
                                  f"(embedder 'onnx'), not {app.settings.embedder!r}")
+    target = fit_target(app.settings, FILENAME, "document model", output,
+                        overwrite) if save else None
     started = time.perf_counter()
     ensure_esco(app, progress)
     shared = Path(app.settings.shared_data)
@@ -196,7 +203,7 @@ def fit_document_model(app: SkillMatch, *, limit: int | None = None, folds: int 
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    if save:
-        folder = Path(app.settings.models_dir) / app.settings.model_name
-        model.meta["path"] = str(model.save(folder, FILENAME))
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        model.meta["path"] = str(model.save(target.parent, target.name))
     return model.meta

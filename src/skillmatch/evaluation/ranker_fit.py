@@ -3,11 +3,12 @@
 Every dev sentence is linked against ESCO (the active model, the linker's settings);
 each candidate skill becomes a feature row labelled by whether it is a gold skill.
 A logistic regression is fitted on all rows and written beside the model
-(``models/<model>/ranker.json``); five folds grouped by sentence give out-of-fold
-probabilities for the honest figures: dev RP@5 of the re-ranked candidates beside the
-raw linker order, the reliability table (predicted against observed, ten bins) and its
-expected calibration error, drawn as a chart when ``chart`` is given. Test is never
-read here.
+(``models/<model>/ranker.json``; a file already there ships with the model and is only
+written over when asked, ``overwrite``; ``output`` writes elsewhere); five folds grouped
+by sentence give out-of-fold probabilities for the honest figures: dev RP@5 of the
+re-ranked candidates beside the raw linker order, the reliability table (predicted
+against observed, ten bins) and its expected calibration error, drawn as a chart when
+``chart`` is given. Test is never read here.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ..app import ProgressFn, SkillMatch
-from ..errors import ConfigurationError
-from ..linking.ranker import expected_calibration_error, fit_ranker, reliability
+from ..errors import ConfigurationError, ConflictError
+from ..linking.ranker import FILENAME, expected_calibration_error, fit_ranker, reliability
 from . import metrics, skillskape
 from .linking import _join, _to_tokens, ensure_esco, esco_linker, load_skillspan
 
@@ -33,12 +34,30 @@ PROBABILITY_CUTS = (0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.
 RAW_CUTS = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
+def fit_target(settings: Any, filename: str, what: str, output: Path | None = None,
+               overwrite: bool = False) -> Path:
+    """Where a fit writes: ``output``, else ``filename`` beside the active model. A file
+    already there is never written over unless ``overwrite``: the one beside a model ships
+    with it (``models/<model>/ranker.json``, ``document.json``)."""
+    beside = Path(settings.models_dir) / settings.model_name / filename
+    path = Path(output) if output is not None else beside
+    if path.exists() and not overwrite:
+        whose = f"the {what} of model {settings.model_name}" if path == beside else "a file"
+        raise ConflictError(f"{path} exists ({whose}) and is not written over: pass "
+                            "--overwrite to replace it, or --output PATH to write elsewhere")
+    return path
+
+
 def fit_linker_ranker(app: SkillMatch, *, limit: int | None = None, folds: int = 5,
                       chart: Path | None = None, save: bool = True,
+                      output: Path | None = None, overwrite: bool = False,
                       progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Fit the ranker; with ``save``, write it to :func:`fit_target` (checked before any
+    work: an existing file is refused unless ``overwrite``)."""
     if app.settings.embedder != "onnx":
         raise ConfigurationError("the ranker is fitted for an exported model "
                                  f"(embedder 'onnx'), not {app.settings.embedder!r}")
+    target = fit_target(app.settings, FILENAME, "ranker", output, overwrite) if save else None
     started = time.perf_counter()
     ensure_esco(app, progress)
     linker = esco_linker(app, ranker=False)
@@ -85,9 +104,9 @@ def fit_linker_ranker(app: SkillMatch, *, limit: int | None = None, folds: int =
                             progress)
     if sweep:
         model.meta["skillspan_dev"] = sweep
-    if save:
-        folder = Path(app.settings.models_dir) / app.settings.model_name
-        model.meta["path"] = str(model.save(folder))
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        model.meta["path"] = str(model.save(target.parent, target.name))
     if chart is not None:
         draw_reliability(calib, raw_calib, chart, model.meta["model"])
         model.meta["chart"] = str(chart)

@@ -1,0 +1,5 @@
+"""``python -m skillmatch.cli``: the ``skillmatch`` command."""
+
+from . import main
+
+main()
