@@ -14,8 +14,17 @@ from tests.flow_data import POSTINGS
 @pytest.fixture(scope="module")
 def cli(tmp_path_factory):
     """A workspace with postings, so that a command given a bad value would get as far as
-    using it."""
+    using it; no shared data and a models folder of its own, so that a command whose bad
+    value got through (eval, models train) stops at once and writes nothing of the
+    project's."""
     tmp = tmp_path_factory.mktemp("cli-options")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SKILLMATCH_SHARED_DATA", str(tmp / "no-shared-data"))
+        env.setenv("SKILLMATCH_MODELS_DIR", str(tmp / "models"))
+        yield _workspace(tmp)
+
+
+def _workspace(tmp):
     runner = CliRunner()
     base = ["--home", str(tmp / "ws"), "--embedder", "fake"]
 
