@@ -44,7 +44,7 @@ def _same(a, b) -> None:
 
 
 def test_round_trip_is_exact(with_onet, tmp_path: Path) -> None:
-    occ, linker = load_occupations(with_onet), with_onet.linker
+    occ, linker = load_occupations(with_onet.conn), with_onet.linker
     side = occupation_signals(with_onet.embedder.embed, linker, occ)
     key = cache.cache_key(with_onet.embedder.model_id, linker, occ)
     folder = tmp_path / "derived" / "sig"
@@ -59,7 +59,7 @@ def test_round_trip_is_exact(with_onet, tmp_path: Path) -> None:
 
 
 def test_second_call_loads_and_a_changed_key_recomputes(with_onet, tmp_path, counted) -> None:
-    occ, linker, emb = load_occupations(with_onet), with_onet.linker, with_onet.embedder
+    occ, linker, emb = load_occupations(with_onet.conn), with_onet.linker, with_onet.embedder
     folder = tmp_path / "sig"
     first = cache.cached_occupation_signals(folder, emb, linker, occ)
     assert len(counted) == 1 and (folder / cache.MANIFEST).exists()
@@ -115,7 +115,7 @@ def _wrong_shape(folder: Path) -> None:
         "wrong-shape"])
 def test_damaged_cache_is_recomputed_with_a_warning(with_onet, tmp_path, counted, caplog,
                                                     damage) -> None:
-    occ, linker, emb = load_occupations(with_onet), with_onet.linker, with_onet.embedder
+    occ, linker, emb = load_occupations(with_onet.conn), with_onet.linker, with_onet.embedder
     folder = tmp_path / "sig"
     fresh = cache.cached_occupation_signals(folder, emb, linker, occ)
     damage(folder)
@@ -151,7 +151,7 @@ def test_a_new_process_ranks_from_the_saved_side(settings, with_onet, monkeypatc
 def test_files_of_two_writes_do_not_mix(with_onet, tmp_path, counted, caplog) -> None:
     """A reader that meets another write's arrays (same shapes and sizes: a model of the
     same dimension) recomputes rather than trusting them."""
-    occ, linker, emb = load_occupations(with_onet), with_onet.linker, with_onet.embedder
+    occ, linker, emb = load_occupations(with_onet.conn), with_onet.linker, with_onet.embedder
     other = FakeEmbedder(emb.dimension)
     other.model_id = "another-model"
     mine, theirs = tmp_path / "mine", tmp_path / "theirs"

@@ -106,11 +106,11 @@ def crosswalk_features(app: SkillMatch, crosswalk: Path | None = None,
     cips = sorted(c for c in gold if c in cip)
     ensure_onet(app)
     ensure_esco(app, progress)
-    occ = load_occupations(app)
+    occ = load_occupations(app.conn)
     programs = Programs(ids=cips, titles=[cip[c][0] for c in cips],
                         texts=[f"{cip[c][0]}. {cip[c][1]}" for c in cips],
                         baseline_texts=[cip[c][1] for c in cips], cips=list(cips))
-    feats = text_features(app, esco_linker(app), programs, occ, progress)
+    feats = text_features(app.embedder, esco_linker(app), programs, occ, progress)
     col = {s: i for i, s in enumerate(occ.socs)}
     labels = np.zeros((len(cips), len(occ.socs)), dtype=np.int8)
     for i, c in enumerate(cips):

@@ -71,7 +71,7 @@ def evaluate_etpl(app: SkillMatch, path: Path | None = None, weights_path: Path 
     rows = read_etpl(path)
     ensure_onet(app)
     ensure_esco(app, progress)
-    occ = load_occupations(app)
+    occ = load_occupations(app.conn)
     onet_codes = {r["code"] for r in app.taxonomies.occupations("onet")}
     resolver = SocResolver.from_shared(shared / "onet-soc-crosswalks", onet_codes)
     gold, counts = resolve_programs(rows, resolver)
@@ -85,7 +85,7 @@ def evaluate_etpl(app: SkillMatch, path: Path | None = None, weights_path: Path 
                         texts=[k[1] for k in uniq], baseline_texts=[k[1] for k in uniq],
                         cips=[k[2] for k in uniq])
     log.info("ETPL: %d programs scored, %d distinct texts", len(scored), len(uniq))
-    feats = text_features(app, esco_linker(app), programs, occ, progress)
+    feats = text_features(app.embedder, esco_linker(app), programs, occ, progress)
     prior = weights.prior.features(programs.cips, occ.socs)
     without_cip = weights.prior.features([None] * len(uniq), occ.socs)
     relevant = [gold[i] for i in scored]

@@ -23,19 +23,186 @@ the total target weight).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..demand import DemandModel
+from ..errors import InputError, NotFoundError
+from ..progress import ProgressFn
+
+if TYPE_CHECKING:
+    from ..services.context import Context
+    from ..services.linking import LinkingService
+    from ..services.state import State
+    from .occupation_match import Subject
 
 RARELY_DEMANDED = 0.01  # below this share of all postings a taught skill is "rarely demanded"
+MISSING_SHOWN = 20  # missing in-demand skills listed (suggested additions: k of them)
+PREPARES_TARGETS = 3  # without targets given, the best "prepares for" entries are targets
+FORMULA = ("sum(w(s) * taught(s)) / sum(w(s)) over the targets' skills, each counted once "
+           "across taxonomies (taught: the skill or the same skill of another taxonomy)")
 FIXED = {"method": "fixed", "formula": "0.5 * text_similarity + 0.5 * skill_overlap"}
 # "prepares for" is low confidence when its best entry scores below these: the learned
 # scorer's log-odds (below 0: less likely than not a match, by the scorer's own scale),
 # or the fixed formula's score in [0, 1]
 LOW_LOG_ODDS = 0.0
 LOW_FIXED = 0.3
+
+
+def align(
+    ctx: Context,
+    linking: LinkingService,
+    state: State,
+    credential: str | None = None,
+    *,
+    description: str | None = None,
+    occupations: Sequence[str] = (),
+    region: str | None = None,
+    k: int = 5,
+    taxonomies: Sequence[str] = (),
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Alignment report for a catalogued credential or a free-text description, over
+    the skills of ``taxonomies`` (default: the setting, else all): the formula above,
+    the covered, missing and rarely demanded skills, what it prepares for, similar
+    credentials and the ``k`` additions that would raise alignment most."""
+    from .occupation_match import Subject, cip_of
+    from .same_skill import same_skills
+    from .targets import find_occupation, occupation_skills
+
+    text = (description or "").strip()
+    if not credential and not text:
+        raise InputError("give a credential id or a description to align",
+                         field="credential")
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k}", field="k")
+    state.prepare(progress)
+    catalog, demand = state.catalog, state.demand
+    linker = linking.linker_for(taxonomies)
+    if credential:
+        pos = catalog.position.get(credential)
+        if pos is None:
+            raise NotFoundError(f"no credential with id {credential!r}; import it first "
+                                "or align a description instead")
+        taught = {s: c for s, c in catalog.taught(pos).items() if s in linker.skills_}
+        vector = catalog.vectors[pos]
+        row = catalog.rows[pos]
+        subject = {"id": credential, "title": row["title"]}
+        matched = Subject(row["title"], row["description"] or "", cip_of(row.get("meta")))
+    else:
+        pos = None
+        [linked], vectors = linker.link_documents([text])
+        taught = {}
+        for s in linked.skills:
+            taught[s.row_id] = max(taught.get(s.row_id, 0.0), s.score)
+        vector = vectors[0]
+        subject = {"id": None, "title": text[:80]}
+        matched = Subject("", text)
+    prepared, prepared_basis = prepares_for_occupations(ctx, linking, state, taught, vector,
+                                                        matched, progress=progress)
+    targets = [find_occupation(ctx, state, o) for o in occupations] or [
+        find_occupation(ctx, state, p["code"]) for p in prepared[:PREPARES_TARGETS]]
+    weights: dict[int, float] = {}
+    bases = []
+    for occ in targets:
+        w, basis = occupation_skills(ctx.conn, demand, occ, region, linker)
+        bases.append({"occupation": occ.to_dict(), "basis": basis})
+        for sid, value in w.items():
+            if sid in linker.skills_:
+                weights[sid] = max(weights.get(sid, 0.0), value)
+    shares = {s: f["share"] for s, f in demand.skills(region=region).items()}
+    # soft coverage: a skill counts once across taxonomies (flows.same_skill)
+    store = ctx.taxonomies
+    same = same_skills(store, ctx.embedder, set(taught) | set(weights) | {
+        s for s, share in shares.items() if share >= RARELY_DEMANDED},
+        ctx.settings.same_skill_cosine)
+    report = coverage_report(taught, weights, shares, k, same)
+    missing = report["missing"][:MISSING_SHOWN]
+    additions = [a["skill_id"] for a in report["additions"]]
+    # labels of every skill the answer names (the additions are k of the missing ones,
+    # possibly more than are listed as missing)
+    shown = set(report["covered"]) | set(missing) | set(additions)
+    labels = store.skills_by_id(
+        set(taught) | shown | set(report["covered_by"].values())
+        | {o for sid in shown for o in report["same_as"].get(sid, ())})
+
+    def ref(sid: int) -> dict[str, Any]:
+        return {"id": labels[sid].code, "label": labels[sid].label,
+                "taxonomy": labels[sid].taxonomy}
+
+    def skill(sid: int) -> dict[str, Any]:
+        out = {**ref(sid), "demand_weight": round(weights.get(sid, 0.0), 4),
+               "share_of_postings": round(shares.get(sid, 0.0), 4)}
+        if sid in report["covered_by"]:  # taught as the same skill of another taxonomy
+            out["covered_by"] = ref(report["covered_by"][sid])
+        if sid in report["same_as"]:
+            out["same_as"] = [ref(o) for o in report["same_as"][sid]]
+        return out
+
+    codes = [r["code"] for r in catalog.rows]
+    return {
+        "credential": subject,
+        "targets": bases,
+        "alignment": report["alignment"],
+        "formula": FORMULA,
+        "covered_in_demand": [skill(s) for s in report["covered"]],
+        "missing_in_demand": [skill(s) for s in missing],
+        "rarely_demanded": [skill(s) for s in report["rare"]],
+        "prepares_for": prepared[:k],
+        "prepares_for_basis": prepared_basis,
+        "prepares_for_confidence": prepares_for_confidence(prepared[:k], prepared_basis,
+                                                           bool(occupations)),
+        "similar_credentials": [
+            {"id": code, "title": catalog.rows[catalog.position[code]]["title"],
+             "similarity": round(score, 4)}
+            for code, score in similar(catalog.vectors, pos, vector, codes, k)],
+        "suggested_additions": [
+            {**skill(a["skill_id"]), "gain": a["gain"]} for a in report["additions"]],
+        "provenance": linking.provenance(taxonomies),
+    }
+
+
+def prepares_for_occupations(
+    ctx: Context, linking: LinkingService, state: State, taught: dict[int, float],
+    vector: np.ndarray, subject: Subject, k: int = 10, progress: ProgressFn | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Occupations the credential prepares for, and on what basis: the learned matching
+    model when it can apply (:mod:`.occupation_match`), else :func:`prepares_for`."""
+    found = linking.matcher(progress)
+    if isinstance(found, str):
+        rows = prepares_for(state.demand, taught, occupation_text_scores(ctx, state, vector), k)
+        return rows, {**FIXED, "learned": False, "reason": found}
+    return found.rank(subject, k)
+
+
+def occupation_text_scores(ctx: Context, state: State, vector: np.ndarray,
+                           depth: int = 50) -> dict[str, tuple[float, str]]:
+    """Occupation code -> (best cosine of its title or description, label); codes that
+    postings use but no occupation index covers score by their postings' centroid."""
+    from ..index.catalog import DESC_OFFSET
+    from ..index.faiss_index import FaissIndex
+
+    store = ctx.occupations
+    best: dict[int, float] = {}
+    for name in store.taxonomy_names():
+        directory = ctx.workspace.index_dir(f"occupations-{name}")
+        if not (directory / "manifest.json").exists():
+            continue
+        index, _ = FaissIndex.load(directory)
+        scores, ids = index.search(vector, depth)
+        owner = store.label_owners([int(i) for i in ids[0] if 0 <= i < DESC_OFFSET])
+        for score, entry in zip(scores[0].tolist(), ids[0].tolist()):
+            occ = entry - DESC_OFFSET if entry >= DESC_OFFSET else owner.get(entry)
+            if occ is not None and score > best.get(occ, -2.0):
+                best[occ] = score
+    out = {row["code"]: (best[oid], row["label"]) for oid, row in store.by_ids(best).items()}
+    codes, titles, centroids = state.centroids
+    if len(codes):
+        for code, title, score in zip(codes, titles, (centroids @ vector).tolist()):
+            if code not in out:
+                out[code] = (float(score), title)
+    return out
 
 
 def prepares_for(

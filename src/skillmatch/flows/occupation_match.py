@@ -19,7 +19,7 @@ computed for the credential exactly as the evaluation computes them for a progra
 A signal the credential cannot give is taken at the mean the scorer standardised it
 with, so it adds nothing to the score; the basis lists the signals used and why the
 others were not. The occupation side (document vectors, skill profiles, title vectors,
-TF-IDF) is computed once per linker and kept by the facade; it is also saved in the
+TF-IDF) is computed once per linker and kept by the linking service; it is also saved in the
 workspace (:mod:`skillmatch.matching.cache`), so a new process loads it unless one of its
 inputs changed. Without O*NET, or without a usable weights file, :func:`load_matcher`
 says why and ``align`` keeps the fixed formula of :func:`.align.prepares_for`.
@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from ..embeddings.base import Embedder
 from ..errors import ArtifactError, NotFoundError
-from ..matching.cache import DIRNAME as CACHE_DIR
 from ..matching.cache import cached_occupation_signals
 from ..matching.features import (
     Occupations,
@@ -55,6 +56,7 @@ from ..matching.weights import (
     check_model_id,
     load_weights,
 )
+from ..storage.taxonomy_store import TaxonomyStore
 
 DIRECTION = "program_to_occupations"
 SKILL_TAXONOMY = "esco"  # the weights' skill profiles were linked against ESCO alone
@@ -178,12 +180,14 @@ class OccupationMatcher:
         return rows, basis
 
 
-def load_matcher(app: Any, linker: Any, path: Path | None = None,
-                 progress: ProgressFn | None = None) -> OccupationMatcher | str:
-    """The matcher over the workspace's O*NET occupations, or why there is none
-    (``progress`` sees the occupation signals computed or read)."""
+def load_matcher(conn: sqlite3.Connection, embedder: Embedder, cache_dir: Path, linker: Any,
+                 path: Path | None = None, progress: ProgressFn | None = None
+                 ) -> OccupationMatcher | str:
+    """The matcher over the O*NET occupations of the database ``conn``, or why there is
+    none; the occupation signals are kept in ``cache_dir`` (``progress`` sees them
+    computed or read)."""
     try:
-        app.taxonomies.get("onet")
+        TaxonomyStore(conn).get("onet")
     except NotFoundError:
         return ("no O*NET occupations loaded, so no SOC occupations to score "
                 "(skillmatch taxonomy import onet PATH)")
@@ -193,11 +197,10 @@ def load_matcher(app: Any, linker: Any, path: Path | None = None,
         weights.scorer(DIRECTION)
     except ArtifactError as exc:
         return f"matching weights unusable: {exc}"
-    check_model_id(weights, app.embedder.model_id)
-    occ = load_occupations(app)
+    check_model_id(weights, embedder.model_id)
+    occ = load_occupations(conn)
     if not occ.socs:
         return "the onet taxonomy has no occupations"
     # kept in the workspace: a new process loads it instead of recomputing it
-    side = cached_occupation_signals(app.workspace.derived_dir(CACHE_DIR), app.embedder,
-                                     linker, occ, progress)
-    return OccupationMatcher(weights, path, occ, side, linker, app.embedder)
+    side = cached_occupation_signals(cache_dir, embedder, linker, occ, progress)
+    return OccupationMatcher(weights, path, occ, side, linker, embedder)

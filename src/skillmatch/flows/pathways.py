@@ -27,14 +27,21 @@ naming the steps whose value is unknown (``total_cost_unknown``,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..progress import ProgressFn
 from .catalog_view import CatalogView
 from .recommend import Filters
+
+if TYPE_CHECKING:
+    from ..services.context import Context
+    from ..services.linking import LinkingService
+    from ..services.state import State
 
 SHOWN = 10  # skills listed per shortfall group
 CHEAPEST = "cheapest per unit of demand"
@@ -200,3 +207,44 @@ def with_labels(result: dict[str, Any], labels: Mapping[int, Any]) -> dict[str, 
                 row = labels[entry.pop("skill_id")]
                 entry.update({"id": row.code, "label": row.label})
     return result
+
+
+def pathway(
+    ctx: Context,
+    linking: LinkingService,
+    state: State,
+    occupation: str,
+    *,
+    known_skills: Sequence[str] = (),
+    by: str = "cost",
+    max_steps: int = 4,
+    target_coverage: float = 0.8,
+    max_cost: float | None = None,
+    region: str | None = None,
+    include_unknown_cost: bool = False,
+    taxonomies: Sequence[str] = (),
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """The cheapest short sequence of credentials covering the occupation's demand
+    (:func:`greedy_cover`: unknown costs are not free, and totals name them), counting
+    the skills of ``taxonomies`` (default: the setting, else all)."""
+    from .targets import find_occupation, occupation_skills
+
+    if by not in ("cost", "hours"):
+        raise InputError(f"by {by!r} (expected cost or hours)", field="by")
+    if max_steps < 1:
+        raise InputError(f"max_steps must be at least 1, got {max_steps}", field="max_steps")
+    state.prepare(progress)
+    occ = find_occupation(ctx, state, occupation)
+    linker = linking.linker_for(taxonomies)
+    weights, basis = occupation_skills(ctx.conn, state.demand, occ, region, linker)
+    weights = {s: w for s, w in weights.items() if s in linker.skills_}
+    known, unresolved = linking.declared_for(taxonomies).resolve(list(known_skills))
+    result = greedy_cover(state.catalog, weights, {m.skill_id for m in known},
+                          Filters(max_cost=max_cost, region=region,
+                                  include_unknown_cost=include_unknown_cost), by=by,
+                          max_steps=max_steps, target_coverage=target_coverage)
+    with_labels(result, ctx.taxonomies.skills_by_id(weights))
+    target = occ.to_dict()
+    return {"occupation": target, "target": target, "demand_basis": basis, "by": by,
+            "unresolved_skills": unresolved, **result}

@@ -24,19 +24,28 @@ Score of a credential = ``w * relevance + (1 - w) * value`` with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..demand import DemandModel
+from ..errors import InputError
+from ..progress import ProgressFn
 from ..regions import is_statewide, within
 from ..storage.occupation_store import OccupationStore
+from ..storage.posting_queries import PostingQueries
 from ..storage.taxonomy_store import TaxonomyStore
 from ..workspace import Workspace
 from .catalog_view import CatalogView
 from .targets import Occupation, nearest_occupations
+
+if TYPE_CHECKING:
+    from ..services.context import Context
+    from ..services.linking import LinkingService
+    from ..services.state import State
 
 VALUE_REFERENCE = 10  # value 1 = the demand weight of this many best-demanded skills
 TEXT_SHARE = 0.5  # relevance = TEXT_SHARE * text + (1 - TEXT_SHARE) * skill_fit
@@ -155,6 +164,104 @@ def formula(relevance_weight: float, targeted: bool, text: bool) -> str:
     return (f"score = {relevance_weight:g} * relevance + {1 - relevance_weight:g} * value; "
             f"relevance = {rel}; value = demand weight of the new skills taught / weight of "
             f"the {VALUE_REFERENCE} most demanded skills lacking (max 1)")
+
+
+def recommend(
+    ctx: Context,
+    linking: LinkingService,
+    state: State,
+    query: str | None = None,
+    *,
+    occupation: str | None = None,
+    known_skills: Sequence[str] = (),
+    max_cost: float | None = None,
+    max_hours: float | None = None,
+    types: Sequence[str] = (),
+    delivery: Sequence[str] = (),
+    region: str | None = None,
+    k: int = 10,
+    include_unknown_cost: bool = False,
+    include_unknown_hours: bool = False,
+    taxonomies: Sequence[str] = (),
+    progress: ProgressFn | None = None,
+) -> dict[str, Any]:
+    """Ranked credentials for a student, each explained (the formula above); demand and
+    known skills counted in ``taxonomies`` (default: the setting, else all).
+
+    A credential with no cost (hours) given has an unknown one (None, not free): it
+    passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
+    (``include_unknown_hours``)."""
+    from .targets import find_occupation, global_weights, occupation_skills, unit
+
+    text = (query or "").strip()
+    if not text and not occupation and not known_skills:
+        raise InputError("nothing to recommend for: give a query, a target occupation "
+                         "or the skills the student has", field="query")
+    for name, limit in (("max_cost", max_cost), ("max_hours", max_hours)):
+        if limit is not None and limit < 0:
+            raise InputError(f"{limit!r} is negative (expected a number >= 0)", field=name)
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k}", field="k")
+    filters = Filters(max_cost, max_hours, list(types), list(delivery), region,
+                      include_unknown_cost, include_unknown_hours)
+    state.prepare(progress)
+    linker = linking.linker_for(taxonomies)
+    out: dict[str, Any] = {"query": text or None, "filters": filters.describe()}
+    catalog = state.catalog
+    if not catalog.rows:
+        return {**out, "results": [],
+                "reason": "no credentials imported; run `skillmatch credentials import`"}
+    demand, embedder, settings = state.demand, ctx.embedder, ctx.settings
+    vectors = []
+    value_weights: dict[int, float] | None = None
+    if text:
+        vectors.append(embedder.embed([text])[0])
+    if occupation:
+        occ = find_occupation(ctx, state, occupation)
+        weights, basis = occupation_skills(ctx.conn, demand, occ, region, linker)
+        vectors.append(embedder.embed([f"{occ.label}: {occ.description}"])[0])
+        out["occupation"] = out["target"] = occ.to_dict()
+    elif text:
+        weights, value_weights, basis, implied = query_weights(
+            ctx.conn, ctx.workspace, demand, linker, vectors[0], region, text)
+        out["implied_targets"] = [o.to_dict() for o in implied]
+    else:
+        weights, basis = global_weights(demand, region), "all postings and needs"
+    targeted = bool(occupation or out.get("implied_targets"))
+    weights = {s: w for s, w in weights.items() if s in linker.skills_}
+    value_weights = {s: w for s, w in (weights if value_weights is None
+                                       else value_weights).items()
+                     if s in linker.skills_}
+    known, unresolved = linking.declared_for(taxonomies).resolve(list(known_skills))
+    known_ids = {m.skill_id for m in known}
+    store = ctx.taxonomies
+    results = rank_credentials(
+        catalog, demand, store,
+        query_vector=unit(np.mean(vectors, axis=0)) if vectors else None,
+        weights=weights, known=known_ids, filters=filters,
+        relevance_weight=settings.recommend_relevance_weight, k=k,
+        targeted=targeted, value_weights=value_weights)
+    posting_titles(ctx.conn, [p for r in results for p in r["postings"]])
+    out.update({
+        "demand_basis": basis,
+        "known_skills": sorted(r.label for r in store.skills_by_id(known_ids).values()),
+        "unresolved_skills": unresolved,
+        "formula": formula(settings.recommend_relevance_weight, targeted, bool(vectors)),
+        "results": results,
+        "provenance": linking.provenance(taxonomies),
+    })
+    if not results:
+        out["reason"] = f"no credential passes the filters {filters.describe()}"
+    return out
+
+
+def posting_titles(conn: sqlite3.Connection, postings: list[dict[str, Any]]) -> None:
+    """Add each posting's title and employer (``postings``: dicts with its ``id``)."""
+    if not postings:
+        return
+    titles = PostingQueries(conn).titles(p["id"] for p in postings)
+    for p in postings:
+        p["title"], p["employer"] = titles.get(p["id"], ("", ""))
 
 
 def query_weights(conn: Any, workspace: Workspace, demand: DemandModel, linker: Any,

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 from ..embeddings.base import Embedder
+from ..storage.skill_labels import SkillLabels
 from ..storage.taxonomy_store import TaxonomyStore
 from ..text import normalize
 
@@ -109,8 +110,4 @@ def _compatible(a: str, b: str) -> bool:
 
 def _labels(store: TaxonomyStore, ids: list[int]) -> Iterator[tuple[int, str, str]]:
     """(skill id, label, kind) of the preferred and alternative labels of ``ids``."""
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        yield from store.conn.execute(
-            "SELECT skill_id, label, kind FROM skill_labels WHERE kind != 'hidden' AND "
-            f"skill_id IN ({','.join('?' * len(chunk))})", chunk)
+    return SkillLabels(store.conn).visible(ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,10 @@ from ..linking.linker import SkillLinker
 from ..storage.occupation_store import OccupationStore
 from ..taxonomy.crosswalk import OccupationCodes
 from ..workspace import Workspace
+
+if TYPE_CHECKING:
+    from ..services.context import Context
+    from ..services.state import State
 
 MIN_TITLE_SCORE = 0.5
 TITLE_MARGIN = 0.05  # nearest titles this close to the best one are all candidates
@@ -117,13 +121,23 @@ def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder, quer
                       alternatives=tuple(c.brief() for c in cands[1:1 + ALTERNATIVES]))
 
 
+def find_occupation(ctx: Context, state: State, query: str) -> Occupation:
+    """:func:`resolve_occupation` in the workspace of ``ctx``: codes of any release read
+    through the stored crosswalks, candidates ranked by the postings and needs that
+    demand counts toward them."""
+    demand = state.demand
+    return resolve_occupation(
+        ctx.conn, ctx.workspace, ctx.embedder, query, state.codes,
+        lambda code: int(demand.size(occupation=code)["records"]), demand.min_postings)
+
+
 def nearest_occupations(conn: Any, workspace: Workspace, vector: np.ndarray,
                         depth: int = NEAREST_DEPTH) -> dict[int, float]:
     """Occupation row id -> best cosine of its titles or description with ``vector``
     (``depth`` nearest index entries per taxonomy with an occupation index)."""
     store = OccupationStore(conn)
     best: dict[int, float] = {}
-    for (name,) in conn.execute("SELECT name FROM taxonomies"):
+    for name in store.taxonomy_names():
         directory = workspace.index_dir(f"occupations-{name}")
         if not (directory / "manifest.json").exists():
             continue
@@ -189,19 +203,16 @@ def occupation_skills(conn: Any, demand: DemandModel, occupation: Occupation,
             return {s: w / top for s, w in weights.items()}, (
                 f"{int(total)} postings and needs in the broad group {code[:4]} "
                 f"(only {size} for {code})")
-    rows = conn.execute(
-        "SELECT r.skill_id, r.relation, r.meta FROM occupation_skills r JOIN taxonomies t"
-        " ON t.id=r.taxonomy_id WHERE r.occupation_code=? AND t.name=?",
-        (code, occupation.taxonomy)).fetchall()
+    rows = OccupationStore(conn).relations(code, occupation.taxonomy)
     if linker is not None:  # only skills that credentials can be linked to count
-        rows = [r for r in rows if int(r[0]) in linker.skills_]
+        rows = [r for r in rows if r[0] in linker.skills_]
     weights = {}
     for sid, relation, meta in rows:
         m = json.loads(meta)
         w = {"essential": 1.0, "optional": 0.5}.get(relation, 0.4)
         if relation == "technology":
             w = 1.0 if m.get("in_demand") else 0.8 if m.get("hot") else 0.4
-        weights[int(sid)] = max(weights.get(int(sid), 0.0), w)
+        weights[sid] = max(weights.get(sid, 0.0), w)
     basis = f"taxonomy signals of {occupation.taxonomy}"
     # O*NET relates occupations to technologies only: read the rest from its own text
     if linker is not None and all(r[1] == "technology" for r in rows) and occupation.row_id:
@@ -227,9 +238,7 @@ def _linked_profile(conn: Any, linker: SkillLinker, occupation: Occupation,
                     depth: int = 30) -> dict[int, float]:
     """Skill weights in [0, 1] from the occupation's own text (description and tasks),
     ranked by the linker: for a target whose taxonomy is not the one linked against."""
-    tasks = [r[0] for r in conn.execute(
-        "SELECT text FROM occupation_tasks WHERE occupation_id=? ORDER BY id LIMIT 12",
-        (occupation.row_id,))]
+    tasks = OccupationStore(conn).tasks(occupation.row_id, 12)
     text = " ".join([f"{occupation.label}.", occupation.description, *tasks]).strip()
     if not text:
         return {}

@@ -22,13 +22,20 @@ by :func:`pair_features`, so ``align``'s "prepares for" keeps it between calls.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
+
+from ..storage.occupation_store import OccupationStore
+from ..storage.taxonomy_store import TaxonomyStore
+
+if TYPE_CHECKING:
+    from ..embeddings.base import Embedder
 
 ProgressFn = Callable[[str, int, int], None]
 DOCUMENT_STEP = 100  # occupation documents linked per step (progress between steps)
@@ -63,36 +70,25 @@ class Occupations:
     codes: dict[str, str] = field(default_factory=dict)  # SOC -> its first O*NET-SOC code
 
 
-def _by_occupation(app: Any, select: str, alias: str, tail: str) -> dict[int, list[str]]:
-    """Texts of O*NET occupations grouped by occupation id, in ``tail``'s order."""
-    out: dict[int, list[str]] = defaultdict(list)
-    for oid, text in app.conn.execute(
-            f"{select} JOIN occupations o ON o.id={alias}.occupation_id JOIN taxonomies x"
-            f" ON x.id=o.taxonomy_id WHERE x.name='onet' {tail}"):
-        out[oid].append(text)
-    return out
-
-
-def load_occupations(app: Any) -> Occupations:
-    """O*NET occupations from the workspace (imported as taxonomy ``onet``)."""
-    tasks = _by_occupation(app, "SELECT t.occupation_id, t.text FROM occupation_tasks t",
-                           "t", "ORDER BY t.id")
-    alts = _by_occupation(app, "SELECT l.occupation_id, l.label FROM occupation_labels l",
-                          "l", "AND l.kind='alternative' ORDER BY l.id")
+def load_occupations(conn: sqlite3.Connection) -> Occupations:
+    """O*NET occupations from the workspace database (imported as taxonomy ``onet``)."""
+    store = OccupationStore(conn)
+    tasks = store.tasks_by_occupation("onet")
+    alts = store.alternative_titles("onet")
     by_soc: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in app.taxonomies.occupations("onet"):
-        by_soc[row["code"][:7]].append(row)
+    for occupation in TaxonomyStore(conn).occupations("onet"):
+        by_soc[occupation["code"][:7]].append(dict(occupation))
     socs = sorted(by_soc)
     docs, descs, owner, titles, title_owner, lexical = [], [], [], [], [], []
     for i, soc in enumerate(socs):
         words: list[str] = []
         seen: set[str] = set()
         for row in by_soc[soc]:
-            t = tasks[row["id"]]
+            t = tasks.get(row["id"], [])
             docs.append(f"{row['label']}. {row['description']} " + " ".join(t[:TASKS_PER_DOC]))
             descs.append(row["description"])
             owner.append(i)
-            for title in [row["label"], *alts[row["id"]]]:
+            for title in [row["label"], *alts.get(row["id"], [])]:
                 if title.lower() not in seen:
                     seen.add(title.lower())
                     titles.append(title)
@@ -255,9 +251,9 @@ def pair_features(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
     return {k: out[k] for k in TEXT_FEATURES}
 
 
-def text_features(app: Any, linker: Any, programs: Programs, occ: Occupations,
+def text_features(embedder: Embedder, linker: Any, programs: Programs, occ: Occupations,
                   progress: ProgressFn | None = None) -> dict[str, np.ndarray]:
-    """Every text signal, each a programs x ``occ.socs`` matrix."""
-    embed = app.embedder.embed
+    """Every text signal, each a programs x ``occ.socs`` matrix (``embedder``'s vectors)."""
+    embed = embedder.embed
     side = occupation_signals(embed, linker, occ, progress)
     return pair_features(embed, linker, programs, occ, side, progress)

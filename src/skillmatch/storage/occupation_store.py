@@ -67,3 +67,42 @@ class OccupationStore:
             " title ORDER BY count(*) DESC LIMIT 1) FROM postings WHERE occupation_code=?",
             (code, code)).fetchone()
         return int(row[0]), row[1] or ""
+
+    def taxonomy_names(self) -> list[str]:
+        """Names of the loaded taxonomies (whose occupation indexes a search reads), in
+        name order."""
+        return [r[0] for r in self.conn.execute("SELECT name FROM taxonomies ORDER BY name")]
+
+    def relations(self, code: str, taxonomy: str) -> list[tuple[int, str, str]]:
+        """(skill id, relation, meta JSON) of the occupation ``code`` in ``taxonomy``:
+        ESCO's essential and optional skills, O*NET's technologies."""
+        return [(int(r[0]), r[1], r[2]) for r in self.conn.execute(
+            "SELECT r.skill_id, r.relation, r.meta FROM occupation_skills r JOIN taxonomies t"
+            " ON t.id=r.taxonomy_id WHERE r.occupation_code=? AND t.name=?",
+            (code, taxonomy))]
+
+    def tasks(self, occupation_id: int, limit: int) -> list[str]:
+        """The first ``limit`` task statements of the occupation, in import order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT text FROM occupation_tasks WHERE occupation_id=? ORDER BY id LIMIT ?",
+            (occupation_id, limit))]
+
+    def tasks_by_occupation(self, taxonomy: str) -> dict[int, list[str]]:
+        """Occupation id -> its task statements (import order), for ``taxonomy``."""
+        return self._grouped(
+            "SELECT t.occupation_id, t.text FROM occupation_tasks t JOIN occupations o"
+            " ON o.id=t.occupation_id JOIN taxonomies x ON x.id=o.taxonomy_id"
+            " WHERE x.name=? ORDER BY t.id", taxonomy)
+
+    def alternative_titles(self, taxonomy: str) -> dict[int, list[str]]:
+        """Occupation id -> its alternative titles (import order), for ``taxonomy``."""
+        return self._grouped(
+            "SELECT l.occupation_id, l.label FROM occupation_labels l JOIN occupations o"
+            " ON o.id=l.occupation_id JOIN taxonomies x ON x.id=o.taxonomy_id"
+            " WHERE x.name=? AND l.kind='alternative' ORDER BY l.id", taxonomy)
+
+    def _grouped(self, sql: str, taxonomy: str) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for oid, text in self.conn.execute(sql, (taxonomy,)):
+            out.setdefault(int(oid), []).append(text)
+        return out

@@ -1,0 +1,150 @@
+"""Stored records: credentials, postings and employer needs.
+
+Imports upsert by id and link each record's skills; deletes remove rows, skill mentions
+and index vectors in one transaction. Both drop the flows' read caches
+(:meth:`.state.State.changed`) once committed, so demand and the catalogue are
+recomputed on next use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..progress import ProgressFn
+from ..storage.records_store import decode_row
+from .context import Context
+from .linking import LinkingService
+from .state import State
+
+if TYPE_CHECKING:
+    from ..catalog.models import Record
+
+RECORD_KINDS = ("credential", "posting", "need")
+# manifest keys FaissIndex.save computes itself (the rest name what the index holds)
+_COMPUTED_MANIFEST = frozenset({"format", "index_type", "metric", "dimension", "count",
+                                "positions", "params", "versions", "saved_at"})
+
+
+def check_kind(kind: str) -> str:
+    """``kind`` when it is a record kind, else an :class:`InputError` naming them."""
+    if kind not in RECORD_KINDS:
+        raise InputError(f"unknown record kind {kind!r} (choose one of "
+                         f"{', '.join(RECORD_KINDS)})", field="kind")
+    return kind
+
+
+class RecordService:
+    """Import, read, page and delete stored records; write synthetic postings."""
+
+    def __init__(self, ctx: Context, linking: LinkingService, state: State) -> None:
+        self._ctx = ctx
+        self._linking = linking
+        self._state = state
+
+    def import_records(self, kind: str, source: str | Path | Sequence[Record], *,
+                       force: bool = False, progress: ProgressFn | None = None,
+                       taxonomies: Sequence[str] = ()) -> dict[str, Any]:
+        """Import credentials, postings or needs (upsert by id) from a CSV or JSON Lines
+        file, or from records already parsed (e.g. :mod:`skillmatch.datasets`); their
+        skills linked against ``taxonomies`` (default: the setting, else all)."""
+        from ..catalog.models import PARSERS
+        from ..catalog.pipeline import INDEXED, RecordImporter
+        from ..catalog.readers import read_records
+
+        if isinstance(source, str | Path):
+            records = read_records(kind, source)
+        else:
+            records = list(source)
+            if kind not in PARSERS:
+                raise InputError(f"unknown record kind {kind!r} (choose one of "
+                                 f"{', '.join(PARSERS)})", field="kind")
+            if not records:
+                raise InputError(f"no {kind}s to import", field="records")
+        ctx = self._ctx
+        index_dir = ctx.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
+        manifest = {"name": INDEXED.get(kind, kind), "model": ctx.embedder.model_id,
+                    "records": kind}
+        report = RecordImporter(batch_size=ctx.settings.import_batch_size, force=force).run(
+            kind, records, ctx.records, self._linking.declared_for(taxonomies),
+            index_dir, manifest, progress,
+        )
+        self._state.changed()
+        return report.to_dict()
+
+    def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
+                       progress: ProgressFn | None = None) -> dict[str, Any]:
+        """Write ``n`` synthetic postings generated from O*NET to a JSON Lines file."""
+        from ..catalog.readers import write_records
+        from ..catalog.synth import synth_postings
+
+        def tracked() -> Any:
+            for i, posting in enumerate(synth_postings(onet, n, seed), start=1):
+                if progress and (i % 1000 == 0 or i == n):
+                    progress("synth postings", i, n)
+                yield posting
+
+        count = write_records(tracked(), out)
+        return {"written": count, "path": str(out), "seed": seed, "source": str(onet),
+                "synthetic": True}
+
+    def record(self, kind: str, record_id: str) -> dict[str, Any]:
+        """One stored record with its skill mentions and their evidence."""
+        store = self._ctx.records
+        row = decode_row(store.get(check_kind(kind), record_id))
+        mentions = store.evidence(kind, row["id"])
+        skills = self._ctx.taxonomies.skills_by_id(m["skill_id"] for m in mentions)
+        row["skills"] = [
+            {"id": skills[m["skill_id"]].code, "label": skills[m["skill_id"]].label,
+             "taxonomy": skills[m["skill_id"]].taxonomy, "score": round(m["score"], 4),
+             "source": m["source"], "role": m["role"],
+             "evidence": {"start": m["evidence_start"], "end": m["evidence_end"],
+                          "text": m["evidence_text"]}}
+            for m in mentions
+        ]
+        return row
+
+    def list_records(self, kind: str, *, limit: int | None = 20,
+                     offset: int = 0) -> dict[str, Any]:
+        """A page of the stored records of ``kind``, in import order, and their total."""
+        kind = check_kind(kind)
+        if limit is not None and limit < 1:
+            raise InputError(f"limit must be at least 1, got {limit}", field="limit")
+        if offset < 0:
+            raise InputError(f"offset must be at least 0, got {offset}", field="offset")
+        total, rows = self._ctx.records.page(kind, limit=limit, offset=offset)
+        return {"kind": kind, "total": total, "offset": offset, "limit": limit,
+                "records": rows}
+
+    def delete_records(self, kind: str, ids: Sequence[str]) -> dict[str, Any]:
+        """Delete records by id: their rows, skill mentions and index vectors, in one
+        database transaction; an unknown id is an error and deletes nothing. Demand and
+        the catalogue are recomputed on next use, so later calls see them gone."""
+        from ..catalog.pipeline import INDEXED
+        from ..index.faiss_index import FaissIndex
+
+        kind = check_kind(kind)
+        codes = [c for c in ids if c]
+        if not codes:
+            raise InputError(f"no ids to delete (give the ids of the {kind}s)", field="ids")
+        directory = self._ctx.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
+        removed = 0
+
+        def drop_vectors(row_ids: list[int]) -> None:
+            # inside the transaction: if saving the index fails, nothing is deleted
+            nonlocal removed
+            if directory is None or not (directory / "manifest.json").exists():
+                return
+            index, manifest = FaissIndex.load(directory)
+            removed = index.remove(np.array(row_ids, dtype=np.int64))
+            if removed:
+                index.save(directory, {k: v for k, v in manifest.items()
+                                       if k not in _COMPUTED_MANIFEST})
+
+        deleted = self._ctx.records.delete(kind, codes, before_commit=drop_vectors)
+        self._state.changed()
+        return {"kind": kind, "deleted": deleted, "vectors_removed": removed}
