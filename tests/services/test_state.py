@@ -1,0 +1,125 @@
+"""The flows' read caches (services.state): built once, dropped together by changed(),
+which every write path calls after it commits (fake embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from skillmatch.catalog.models import Credential, Posting
+from tests.conftest import tiny_bundle
+from tests.flow_data import import_catalogue
+
+CACHES = ("demand", "catalog", "centroids", "codes")
+
+
+def _held(app) -> dict[str, object]:
+    return {name: getattr(app.state, name) for name in CACHES}
+
+
+@pytest.fixture
+def loaded(app, tmp_path):
+    return import_catalogue(app, tmp_path)
+
+
+def test_each_cache_is_built_once_and_read_through_the_facade(loaded) -> None:
+    held = _held(loaded)
+    assert _held(loaded) == held and all(_held(loaded)[n] is held[n] for n in CACHES)
+    assert loaded.demand_model is held["demand"] and loaded.catalog_view is held["catalog"]
+    assert loaded.occupation_codes is held["codes"]
+    assert held["demand"].size()["records"] == 9 and len(held["catalog"].rows) == 3
+
+
+def test_changed_drops_every_cache(loaded) -> None:
+    held = _held(loaded)
+    loaded.state.changed()
+    assert all(getattr(loaded.state, n) is not held[n] for n in CACHES)
+
+
+def _imports_a_posting(app) -> int:
+    app.import_records("posting", [Posting(id="x1", title="Welder",
+                                           description="MIG welding.")])
+    return 1
+
+
+def _imports_a_credential(app) -> int:
+    app.import_records("credential", [Credential(id="c9", title="Spreadsheets",
+                                                 description="Microsoft Excel.")])
+    return 1
+
+
+def _deletes(app) -> int:
+    app.delete_records("posting", ["p0"])
+    return -1
+
+
+def _posts_a_need(app) -> int:
+    app.post_need("Acme", required=["CPR"])
+    return 1
+
+
+def _imports_a_taxonomy(app) -> int:
+    app.import_taxonomy("custom", "unused.csv")  # read_taxonomy patched below
+    return 0
+
+
+def _imports_a_crosswalk(app) -> int:
+    assert app.import_crosswalk("unused") == []  # read_crosswalks patched below
+    return 0
+
+
+def _stored(app) -> int:
+    return sum(app.list_records(k, limit=1)["total"] for k in ("credential", "posting", "need"))
+
+
+@pytest.mark.parametrize("write", [_imports_a_posting, _imports_a_credential, _deletes,
+                                   _posts_a_need, _imports_a_taxonomy, _imports_a_crosswalk])
+def test_every_write_path_calls_changed_once_after_it_commits(loaded, monkeypatch,
+                                                              write) -> None:
+    import skillmatch.taxonomy as taxonomy
+    import skillmatch.taxonomy.crosswalk as crosswalk
+
+    monkeypatch.setattr(taxonomy, "read_taxonomy", lambda *a, **k: tiny_bundle("more"))
+    monkeypatch.setattr(crosswalk, "read_crosswalks", lambda *a, **k: [])
+    before = _stored(loaded)
+    seen: list[int] = []
+    changed = loaded.state.changed
+
+    def spy(*args: object, **kwargs: object) -> None:
+        seen.append(_stored(loaded))  # what is committed when the caches are dropped
+        changed(*args, **kwargs)
+
+    monkeypatch.setattr(loaded.state, "changed", spy)
+    delta = write(loaded)
+    assert seen == [before + delta]
+
+
+def test_a_write_is_seen_by_the_next_read(loaded) -> None:
+    records, credentials = loaded.demand_model.size()["records"], len(loaded.catalog_view.rows)
+    _imports_a_posting(loaded)
+    _posts_a_need(loaded)
+    assert loaded.demand_model.size()["records"] == records + 2
+    _deletes(loaded)
+    assert loaded.demand_model.size()["records"] == records + 1
+    _imports_a_credential(loaded)
+    assert len(loaded.catalog_view.rows) == credentials + 1
+
+
+def test_prepare_loads_the_linker_then_demand_then_the_catalogue(loaded) -> None:
+    calls: list[tuple[str, int, int]] = []
+    loaded.state.changed()
+    loaded.state.prepare(lambda stage, done, total: calls.append((stage, done, total)))
+    stages = list(dict.fromkeys(s for s, _, _ in calls))
+    assert stages == ["load skill linker", "fit demand", "load catalogue"]
+    assert ("fit demand", 4, 4) in calls
+    calls.clear()
+    loaded.state.prepare(lambda *a: calls.append(a), catalog=False)  # all loaded: quick
+    assert "fit demand" not in {s for s, _, _ in calls}
+    assert "load catalogue" not in {s for s, _, _ in calls}
+
+
+def test_prepare_without_progress_loads_nothing(loaded) -> None:
+    loaded.state.changed()
+    loaded.state.prepare(None)  # everything loads on first use instead
+    calls: list[str] = []
+    loaded.state.prepare(lambda stage, done, total: calls.append(stage))
+    assert "fit demand" in calls and "load catalogue" in calls
