@@ -29,12 +29,6 @@ def test_each_cache_is_built_once_and_read_through_the_facade(loaded) -> None:
     assert held["demand"].size()["records"] == 9 and len(held["catalog"].rows) == 3
 
 
-def test_changed_drops_every_cache(loaded) -> None:
-    held = _held(loaded)
-    loaded.state.changed()
-    assert all(getattr(loaded.state, n) is not held[n] for n in CACHES)
-
-
 def _imports_a_posting(app) -> int:
     app.import_records("posting", [Posting(id="x1", title="Welder",
                                            description="MIG welding.")])
@@ -104,22 +98,18 @@ def test_a_write_is_seen_by_the_next_read(loaded) -> None:
     assert len(loaded.catalog_view.rows) == credentials + 1
 
 
-def test_prepare_loads_the_linker_then_demand_then_the_catalogue(loaded) -> None:
-    calls: list[tuple[str, int, int]] = []
-    loaded.state.changed()
-    loaded.state.prepare(lambda stage, done, total: calls.append((stage, done, total)))
-    stages = list(dict.fromkeys(s for s, _, _ in calls))
-    assert stages == ["load skill linker", "fit demand", "load catalogue"]
-    assert ("fit demand", 4, 4) in calls
-    calls.clear()
-    loaded.state.prepare(lambda *a: calls.append(a), catalog=False)  # all loaded: quick
-    assert "fit demand" not in {s for s, _, _ in calls}
-    assert "load catalogue" not in {s for s, _, _ in calls}
+def test_prepare_loads_the_linker_first_and_the_catalogue_last(loaded) -> None:
+    from skillmatch.app import SkillMatch
 
-
-def test_prepare_without_progress_loads_nothing(loaded) -> None:
-    loaded.state.changed()
-    loaded.state.prepare(None)  # everything loads on first use instead
-    calls: list[str] = []
-    loaded.state.prepare(lambda stage, done, total: calls.append(stage))
-    assert "fit demand" in calls and "load catalogue" in calls
+    with SkillMatch(loaded.settings) as fresh:  # as a new process: nothing loaded yet
+        calls: list[tuple[str, int, int]] = []
+        fresh.state.prepare(lambda stage, done, total: calls.append((stage, done, total)))
+        stages = list(dict.fromkeys(s for s, _, _ in calls))
+        assert stages[0] == "load skill linker" and stages[-1] == "load catalogue"
+        assert all(any(s == stage and d == t for s, d, t in calls) for stage in stages)
+        calls.clear()
+        fresh.state.prepare(lambda *a: calls.append(a), catalog=False)
+        assert "load catalogue" not in {s for s, _, _ in calls}
+        calls.clear()
+        fresh.state.prepare(None)  # no progress: nothing reported, loads on first use
+        assert calls == []
