@@ -21,6 +21,7 @@ import numpy as np
 
 from ..embeddings.base import Embedder
 from ..errors import ArtifactError
+from ..linking import derived
 from ..settings import Settings
 from ..storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .faiss_index import FaissIndex, index_type_for, read_manifest
@@ -47,20 +48,11 @@ def skill_entries(store: TaxonomyStore, taxonomy: str, alt_labels: bool) -> list
     return entries
 
 
-def occupation_entries(conn: sqlite3.Connection, taxonomy: str) -> list[Entry]:
-    rows = conn.execute(
-        "SELECT l.id, l.occupation_id, l.label FROM occupation_labels l JOIN occupations o"
-        " ON o.id=l.occupation_id JOIN taxonomies t ON t.id=o.taxonomy_id WHERE t.name=?"
-        " ORDER BY l.id",
-        (taxonomy,),
-    ).fetchall()
-    entries = [Entry(int(r[0]), int(r[1]), r[2]) for r in rows]
-    for r in conn.execute(
-        "SELECT o.id, o.label, o.description FROM occupations o JOIN taxonomies t"
-        " ON t.id=o.taxonomy_id WHERE t.name=? AND o.description != '' ORDER BY o.id",
-        (taxonomy,),
-    ):
-        entries.append(Entry(DESC_OFFSET + int(r[0]), int(r[0]), describe(r[1], r[2])))
+def occupation_entries(conn: sqlite3.Connection | TaxonomyStore, taxonomy: str) -> list[Entry]:
+    store = conn if isinstance(conn, TaxonomyStore) else TaxonomyStore(conn)
+    entries = [Entry(i, owner, label) for i, owner, label in store.occupation_label_rows(taxonomy)]
+    for oid, label, description in store.occupation_descriptions(taxonomy):
+        entries.append(Entry(DESC_OFFSET + oid, oid, describe(label, description)))
     return entries
 
 
@@ -78,8 +70,15 @@ def build_index(
     directory: Path,
     info: TaxonomyInfo,
     progress: ProgressFn | None = None,
+    *,
+    store: TaxonomyStore | None = None,
 ) -> dict[str, Any]:
-    """Embed ``entries`` and save the index with its manifest; return the manifest."""
+    """Embed ``entries`` and save the index with its manifest; return the manifest.
+
+    With ``store``, a skill index (``skills-<taxonomy>``) is saved with what linking
+    derives from the taxonomy (:mod:`..linking.derived`: lexicon, BM25, label tables,
+    feature vectors), so that a linker loads them instead of recomputing them at every
+    start; the manifest's ``linking`` entry names them."""
     started = time.perf_counter()
 
     def report(done: int, total: int) -> None:
@@ -113,19 +112,56 @@ def build_index(
             "descriptions": sum(1 for e in entries if e.id >= DESC_OFFSET),
         },
         "alt_labels": settings.index_alt_labels,
-        "build_seconds": round(time.perf_counter() - started, 2),
     }
+    linking: dict[str, Any] | None = None
+    if store is not None and name == skill_index_name(info.name):
+        previous = derived.live_folder(directory)
+        linking = derived.write(
+            directory, derived.ComputedTables(store, info.name, info.imported_at),
+            model=embedder.model_id, vectors=feature_vectors(store, info.name, entries, vectors))
+        manifest[derived.ENTRY] = linking
+    manifest["build_seconds"] = round(time.perf_counter() - started, 2)
     index.save(directory, manifest)
+    if linking is not None:
+        derived.prune(directory, {linking["folder"], previous})
     log.info("built index %s: %d vectors (%s)", name, index.count, index.index_type_)
     return read_manifest(directory)
 
 
+def skill_index_name(taxonomy: str) -> str:
+    return f"skills-{taxonomy}"
+
+
+def feature_vectors(store: TaxonomyStore, taxonomy: str, entries: list[Entry],
+                    vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every skill's preferred-label and description vector (zeros where the index has
+    none), rows in ascending skill id order: what the ranker's features read, taken from
+    the vectors just embedded for the index rather than read back from it."""
+    row_of = {e.id: i for i, e in enumerate(entries)}
+    ids = sorted(s.id for s in store.skills([taxonomy]))
+    preferred = {lab.skill_id: lab.id for lab in store.labels([taxonomy], ["preferred"])}
+    dim = vectors.shape[1]
+    pref = np.zeros((len(ids), dim), dtype=np.float32)
+    desc = np.zeros((len(ids), dim), dtype=np.float32)
+    for target, entry_of in ((pref, preferred.get), (desc, lambda sid: DESC_OFFSET + sid)):
+        pairs = [(i, row_of[entry]) for i, sid in enumerate(ids)
+                 if (entry := entry_of(sid)) is not None and entry in row_of]
+        if pairs:
+            rows, at = zip(*pairs)
+            target[list(rows)] = vectors[list(at)]
+    return np.array(ids, dtype=np.int64), pref, desc
+
+
 def is_current(directory: Path, embedder: Embedder, info: TaxonomyInfo, settings: Settings) -> bool:
-    """True when the index on disk matches the model, the import and the settings."""
+    """True when the index on disk matches the model, the import and the settings (and a
+    skill index holds current linking tables, :mod:`..linking.derived`)."""
     try:
         manifest = read_manifest(directory)
     except ArtifactError:
         return False
+    if Path(directory).name == skill_index_name(info.name):
+        if derived.stale_reason(manifest.get(derived.ENTRY), info.imported_at) is not None:
+            return False
     return (
         manifest.get("model") == embedder.model_id
         and manifest.get("taxonomy", {}).get("imported_at") == info.imported_at

@@ -12,6 +12,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 STOPWORDS = frozenset(
@@ -31,7 +34,13 @@ def tokens(text: str) -> list[str]:
 
 
 class LabelBM25:
-    """Okapi BM25 with documents = skills (all their labels); :meth:`fit` then score."""
+    """Okapi BM25 with documents = skills (all their labels); :meth:`fit` then score.
+
+    Kept flat, so that it saves to arrays and loads without refitting (:meth:`export`,
+    :meth:`restore`): ``vocab_`` (sorted terms) with their ``idf_``, ``owners_``
+    (sorted skill ids) with their ``lengths_``, and each skill's term ids and term
+    frequencies at positions ``starts_[r]`` to ``starts_[r + 1]`` of ``terms_``, ``tfs_``.
+    """
 
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1 = k1
@@ -46,22 +55,67 @@ class LabelBM25:
         for counts in docs.values():
             df.update(counts.keys())
         n = max(len(docs), 1)
-        self.idf_ = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-        self.docs_ = docs
-        self.lengths_ = {owner: sum(c.values()) for owner, c in docs.items()}
-        self.avg_length_ = sum(self.lengths_.values()) / n if docs else 1.0
+        vocab = sorted(df)
+        term_id = {t: i for i, t in enumerate(vocab)}
+        owners = sorted(docs)
+        terms: list[int] = []
+        tfs: list[int] = []
+        starts = [0]
+        for owner in owners:
+            for term, tf in sorted(docs[owner].items()):
+                terms.append(term_id[term])
+                tfs.append(tf)
+            starts.append(len(terms))
+        self._set(vocab, [math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in vocab],
+                  owners, [sum(docs[o].values()) for o in owners], terms, tfs, starts)
         return self
 
+    def _set(self, vocab: list[str], idf: list[float], owners: list[int], lengths: list[int],
+             terms: list[int], tfs: list[int], starts: list[int]) -> None:
+        self.vocab_, self.idf_ = vocab, idf
+        self.term_id_ = dict(zip(vocab, range(len(vocab))))
+        self.owners_, self.lengths_ = owners, lengths
+        self.row_ = dict(zip(owners, range(len(owners))))
+        self.terms_, self.tfs_, self.starts_ = terms, tfs, starts
+        self.avg_length_ = sum(lengths) / max(len(owners), 1) if owners else 1.0
+
+    # ------------------------------------------------------------ save, load
+    def export(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """What :meth:`restore` needs: the parameters and terms (JSON), the rest arrays."""
+        meta: dict[str, Any] = {"k1": self.k1, "b": self.b, "vocab": self.vocab_}
+        arrays: dict[str, np.ndarray] = {
+            "idf": np.array(self.idf_, dtype=np.float64),
+            "owners": np.array(self.owners_, dtype=np.int64),
+            "lengths": np.array(self.lengths_, dtype=np.int64),
+            "terms": np.array(self.terms_, dtype=np.int32),
+            "tfs": np.array(self.tfs_, dtype=np.int32),
+            "starts": np.array(self.starts_, dtype=np.int64),
+        }
+        return meta, arrays
+
+    @classmethod
+    def restore(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> LabelBM25:
+        """The model :meth:`export` saved, as :meth:`fit` left it."""
+        bm25 = cls(float(meta["k1"]), float(meta["b"]))
+        bm25._set(list(meta["vocab"]), arrays["idf"].tolist(), arrays["owners"].tolist(),
+                  arrays["lengths"].tolist(), arrays["terms"].tolist(), arrays["tfs"].tolist(),
+                  arrays["starts"].tolist())
+        return bm25
+
+    # ----------------------------------------------------------------- score
     def scores(self, text: str, owners: Iterable[int]) -> dict[int, float]:
         """BM25 of ``text`` (the query) against each of ``owners``; 0 for unknown skills."""
-        query = set(tokens(text)) & self.idf_.keys()
+        term_id = self.term_id_
+        query = sorted({term_id[t] for t in tokens(text) if t in term_id})
         out = {}
         for owner in owners:
-            doc = self.docs_.get(owner)
-            if not doc or not query:
+            row = self.row_.get(owner)
+            if row is None or not query:
                 out[owner] = 0.0
                 continue
-            norm = self.k1 * (1 - self.b + self.b * self.lengths_[owner] / self.avg_length_)
+            a, z = self.starts_[row], self.starts_[row + 1]
+            doc = dict(zip(self.terms_[a:z], self.tfs_[a:z]))
+            norm = self.k1 * (1 - self.b + self.b * self.lengths_[row] / self.avg_length_)
             total = 0.0
             for term in query:
                 tf = doc.get(term, 0)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,6 +148,15 @@ class OccupationMention:
 
 class TitleMatcher:
     """Occupation titles by normalised key; :meth:`match` reads a title line."""
+
+    table_: Mapping[str, tuple[str, str, str]]  # key -> (taxonomy, code, preferred label)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, tuple[str, str, str]]) -> TitleMatcher:
+        """A matcher over a table :meth:`fit` built (e.g. one saved with an index)."""
+        matcher = cls()
+        matcher.table_ = table
+        return matcher
 
     def fit(self, titles: Iterable[tuple[str, str, str, str]]) -> TitleMatcher:
         table: dict[str, tuple[str, str, str]] = {}

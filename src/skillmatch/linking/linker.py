@@ -28,8 +28,9 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -39,20 +40,19 @@ from ..index.catalog import DESC_OFFSET
 from ..index.faiss_index import FaissIndex
 from ..records import Evidence, LinkedSkill, LinkResult
 from ..storage.taxonomy_store import SkillRow, TaxonomyStore
-from .bm25 import LabelBM25
+from . import derived
+from .derived import SkillChain, TaxonomyTables
 from .document import (
     DOC_FEATURES,
     MIN_DOCUMENT_SENTENCES,
     DocumentCandidates,
     OccupationMention,
     StatementModel,
-    TitleMatcher,
-    acronym_entries,
     document_rows,
     logit,
     narrow_span,
 )
-from .lexicon import LexicalHit, Lexicon
+from .lexicon import LexicalHit
 from .ranker import FEATURES, REUSE, RankerModel, feature_rows
 from .segment import Segment, segment
 
@@ -142,61 +142,87 @@ class SkillLinker:
         return float(self.document_model.meta.get("threshold", 0.5))
 
     def fit(
-        self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex]
+        self, store: TaxonomyStore, embedder: Embedder, indexes: dict[str, FaissIndex],
+        *, directories: Mapping[str, Path] | Path | None = None,
     ) -> SkillLinker:
         """Load what linking needs: label owners, the lexicon and the skill rows.
+
+        ``directories``: the skill index folder of each taxonomy (or the folder holding
+        them, ``skills-<name>`` each): what :mod:`.derived` tables the index build saved
+        there are loaded instead of recomputed from the database (which is what happens
+        without ``directories``, or with a warning when they are missing or stale).
 
         With several taxonomies this linker only routes: each taxonomy gets a linker of
         its own (:meth:`part`, fitted on first use), so scores of different taxonomies
         are never compared (see :meth:`rank`)."""
         names = sorted(indexes)
-        self.order_ = taxonomy_order(store, names)
+        heads = store.versions(names)
+        self.order_ = _group_order(names, {n: h[0] for n, h in heads.items()})
         self.parts_: dict[str, SkillLinker] = {}
         self.views_: dict[tuple[str, ...], SkillLinker] = {}
-        if len(names) > 1:
-            self.skills_: dict[int, SkillRow] = {s.id: s for s in store.skills(names)}
-            self.embedder_, self.indexes_ = embedder, indexes
-            self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
-            self.store_, self.names_ = store, names
-            return self
-        ids, owners = store.label_owners(names)
-        self.entry_ids_ = np.array(ids, dtype=np.int64)
-        self.entry_owners_ = np.array(owners, dtype=np.int64)
-        self.lexicon_ = Lexicon().fit(store.lexical_rows(names))
-        self.skills_ = {s.id: s for s in store.skills(names)}
-        for name in names:
-            refuse_stale(name, indexes[name], self.entry_ids_, self.skills_)
-        self.embedder_ = embedder
-        self.indexes_ = indexes
-        self.taxonomies_ = {t.name: t.version for t in store.all() if t.name in indexes}
+        if isinstance(directories, Path):
+            directories = {n: directories / f"skills-{n}" for n in names}
+        self.directories_: dict[str, Path] = dict(directories or {})
+        if not isinstance(getattr(self, "tables_", None), dict):
+            self.tables_: dict[tuple[str, str, Path | None], TaxonomyTables] = {}
+        tables = {n: self._tables(store, n, heads[n][2]) for n in names}
+        self.embedder_, self.indexes_ = embedder, indexes
+        self.taxonomies_ = {n: heads[n][1] for n in names}
         self.store_, self.names_ = store, names
+        if len(names) > 1:
+            self.skills_: Mapping[int, SkillRow] = SkillChain([t.skills for t in
+                                                               tables.values()])
+            return self
+        (name, fitted), = tables.items()
+        self.fitted_ = fitted
+        self.entry_ids_, self.entry_owners_ = fitted.entries
+        self.lexicon_ = fitted.lexicon
+        self.skills_ = fitted.skills
+        refuse_stale(name, indexes[name], self.entry_ids_, self.skills_)
         if self.ranker is not None or self.document_model is not None:
             self._fit_features(store, names)
         self._fit_document(store, names)
         return self
 
+    def _tables(self, store: TaxonomyStore, name: str, imported_at: str) -> TaxonomyTables:
+        """The derived tables of one taxonomy, loaded or computed once per linker and
+        the parts and views made from it."""
+        directory = self.directories_.get(name)
+        key = (name, imported_at, directory)
+        found = self.tables_.get(key)
+        if found is None:
+            found = self.tables_[key] = derived.tables(store, name, imported_at, directory)
+        return found
+
     def _fit_document(self, store: TaxonomyStore, names: list[str]) -> None:
         """Document rules: acronym aliases leave dense retrieval (their entries own no
         skill there) and are scored against their skill's preferred label; occupation
         titles, to recognise a title line that names a job."""
-        self.acronym_labels_, self.preferred_label_, self.label_stems_ = acronym_entries(
-            store.labels(names))
+        fitted = self.fitted_
+        self.acronym_labels_ = fitted.acronyms
+        self.preferred_label_ = fitted.preferred
+        self.label_stems_ = fitted.label_stems
         if self.acronyms == "lexical" and self.acronym_labels_:
             pos = np.searchsorted(self.entry_ids_, np.array(sorted(self.acronym_labels_)))
             pos = pos[pos < len(self.entry_ids_)]
             hit = self.entry_ids_[pos]
-            self.entry_owners_ = self.entry_owners_.copy()
+            self.entry_owners_ = np.array(self.entry_owners_)  # a copy: it may be mapped
             self.entry_owners_[pos[np.isin(hit, list(self.acronym_labels_))]] = -1
-        self.titles_ = (TitleMatcher().fit(store.occupation_titles(names)) if self.titles
-                        else None)
+        self.titles_ = fitted.titles if self.titles else None
 
     def _fit_features(self, store: TaxonomyStore, names: list[str]) -> None:
         """What the ranker's features need: BM25 over labels, the preferred-label and
         description vectors of every skill, and the hierarchy."""
-        labels = list(store.labels(names))
-        self.bm25_ = LabelBM25().fit((lab.skill_id, lab.label) for lab in labels)
-        preferred = {lab.skill_id: lab.id for lab in labels if lab.kind == "preferred"}
+        fitted = self.fitted_
+        self.bm25_ = fitted.bm25
+        self.parents_ = fitted.parents
         owners = sorted(self.skills_)
+        saved = fitted.vectors
+        if saved is not None and len(saved[0]) == len(owners):
+            ids, self.pref_vectors_, self.desc_vectors_ = saved
+            self.feature_row_ = dict(zip(ids.tolist(), range(len(ids))))
+            return
+        preferred = fitted.preferred
         self.feature_row_ = {sid: i for i, sid in enumerate(owners)}
         dim = self.embedder_.dimension
         self.pref_vectors_ = np.zeros((len(owners), dim), dtype=np.float32)
@@ -210,9 +236,6 @@ class SkillLinker:
                 if pairs:
                     rows, entries = zip(*pairs)
                     target[list(rows)] = index.vectors(np.array(entries))
-        self.parents_: dict[int, set[str]] = {}
-        for sid, code in store.broader_codes(names):
-            self.parents_.setdefault(sid, set()).add(code)
 
     # ------------------------------------------------------------------ API
     def link(self, texts: Sequence[str], threshold: float | None = None,
@@ -349,7 +372,8 @@ class SkillLinker:
         if part is None:
             self.selection([name])
             part = copy.copy(self)  # the settings, whatever __init__ takes
-            part.fit(self.store_, self.embedder_, {name: self.indexes_[name]})
+            part.fit(self.store_, self.embedder_, {name: self.indexes_[name]},
+                     directories=self.directories_)
             self.parts_[name] = part
         else:  # settings changed since (e.g. a ranker assigned): follow them
             vars(part).update({k: v for k, v in vars(self).items()
@@ -780,8 +804,10 @@ TAXONOMY_KINDS = ("esco", "custom", "onet")  # group order by kind: the primary 
 def taxonomy_order(store: TaxonomyStore, names: Sequence[str]) -> list[str]:
     """``names`` in group order: ESCO (the primary taxonomy, the one the ranker is
     fitted for), then custom taxonomies, then O*NET technologies; by name within a kind."""
-    kinds = {t.name: t.kind for t in store.all()}
+    return _group_order(names, {n: h[0] for n, h in store.versions().items()})
 
+
+def _group_order(names: Sequence[str], kinds: Mapping[str, str]) -> list[str]:
     def key(name: str) -> tuple[int, str]:
         kind = kinds.get(name, "custom")
         return (TAXONOMY_KINDS.index(kind) if kind in TAXONOMY_KINDS else 1, name)

@@ -446,6 +446,36 @@ class TaxonomyStore:
             out.setdefault(occ, set()).add(skill)
         return out
 
+    def versions(self, names: Sequence[str] = ()) -> dict[str, tuple[str, str, str]]:
+        """Taxonomy name -> (kind, version, imported_at) of the named (default: all)
+        taxonomies, without counting their rows as :meth:`get` and :meth:`all` do: what
+        a linker's provenance, group order and staleness checks read."""
+        sql = "SELECT name, kind, version, imported_at FROM taxonomies"
+        params: list[Any] = list(names)
+        if names:
+            sql += f" WHERE name IN ({_marks(params)})"
+        return {r[0]: (r[1], r[2], r[3]) for r in self._tuples(sql + " ORDER BY name", params)}
+
+    def occupation_label_rows(self, name: str) -> list[tuple[int, int, str]]:
+        """(title row id, occupation row id, title) of every title of the taxonomy's
+        occupations, ordered by id: the texts its occupation index embeds."""
+        tid = self.taxonomy_ids([name])[0]
+        sql = (
+            "SELECT l.id, l.occupation_id, l.label FROM occupation_labels l JOIN occupations o"
+            " ON o.id=l.occupation_id WHERE o.taxonomy_id=? ORDER BY l.id"
+        )
+        return [(int(r[0]), int(r[1]), r[2]) for r in self._tuples(sql, [tid])]
+
+    def occupation_descriptions(self, name: str) -> list[tuple[int, str, str]]:
+        """(occupation row id, label, description) of the taxonomy's occupations that
+        have a description, ordered by id."""
+        tid = self.taxonomy_ids([name])[0]
+        sql = (
+            "SELECT id, label, description FROM occupations WHERE taxonomy_id=?"
+            " AND description != '' ORDER BY id"
+        )
+        return [(int(r[0]), r[1], r[2]) for r in self._tuples(sql, [tid])]
+
 
 def _diff(
     stored: Iterable[tuple[int, K]], wanted: Iterable[K]
