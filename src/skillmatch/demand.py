@@ -23,22 +23,36 @@ elsewhere, *distinguishing* when rarer than that but ``distinguishing_lift`` tim
 more frequent than elsewhere. Occupations with fewer than ``min_postings`` records
 fall back to the taxonomy's own signals (O*NET In Demand and Hot Technology flags,
 ESCO essential skills), and the result says so.
+
+The model is columnar (numpy arrays, one row per record and one per mention) so
+that it can be *changed at the cost of the change*: :meth:`DemandModel.with_changes`
+returns a new model with records tombstoned and appended, sharing what did not
+change, and :meth:`save` / :meth:`load` persist it as ``.npy`` files (never
+pickled) so a process starts warm. A fitted model is never mutated: a server swaps
+in the new one whole while readers finish with the old.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from .errors import ArtifactError
 from .regions import region_key, within_key
 
 EPOCH = date(1970, 1, 1)
+FORMAT = 1
+KINDS = ("posting", "need")
+_COLUMNS = ("kind", "row_id", "code", "region", "occupation", "day", "openings")
 
 
 def _day(value: str | None) -> float:
@@ -58,6 +72,59 @@ class DemandRecord:
     occupation: str
     day: str | None
     openings: int
+
+
+@dataclass
+class DemandColumns:
+    """Records and their skill mentions as columns: what :meth:`DemandModel.fit`
+    learns from. ``m_record`` indexes the records of these columns."""
+
+    kind: np.ndarray  # int8: 0 posting, 1 need
+    row_id: np.ndarray  # int64
+    code: np.ndarray  # str
+    region: np.ndarray  # str
+    occupation: np.ndarray  # str (as counted: crosswalks applied)
+    day: np.ndarray  # float64 days since 1970 (nan: undated)
+    openings: np.ndarray  # int64
+    m_record: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    m_skill: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    m_factor: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+
+    @classmethod
+    def of(cls, records: Sequence[DemandRecord], mentions: Sequence[tuple[int, int, str]],
+           preferred_weight: float = 0.5) -> DemandColumns:
+        """``mentions``: (index into ``records``, skill row id, role) triples."""
+        m = np.array([(i, s) for i, s, _ in mentions], dtype=np.int64).reshape(-1, 2)
+        return cls(
+            kind=np.array([KINDS.index(r.kind) for r in records], dtype=np.int8),
+            row_id=np.array([r.row_id for r in records], dtype=np.int64),
+            code=_strings([r.code for r in records]),
+            region=_strings([r.region for r in records]),
+            occupation=_strings([r.occupation for r in records]),
+            day=np.array([_day(r.day) for r in records], dtype=np.float64),
+            openings=np.array([r.openings for r in records], dtype=np.int64),
+            m_record=m[:, 0], m_skill=m[:, 1],
+            m_factor=np.array([preferred_weight if role == "preferred" else 1.0
+                               for _, _, role in mentions], dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self.row_id)
+
+
+def _strings(values: Sequence[str]) -> np.ndarray:
+    return np.array(list(values) or [], dtype=str) if values else np.empty(0, dtype="<U1")
+
+
+def _dedupe(m_record: np.ndarray, m_skill: np.ndarray, factor: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One mention per (record, skill): the strongest role."""
+    if not len(m_record):
+        return m_record, m_skill, factor
+    order = np.lexsort((-factor, m_skill, m_record))
+    r, s, f = m_record[order], m_skill[order], factor[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1])
+    return r[first], s[first], f[first]
 
 
 class DemandModel:
@@ -85,6 +152,11 @@ class DemandModel:
         # fits the model through a crosswalk (flows.demand_view.fit_demand)
         self.recoded_: dict[str, tuple[str, int]] = {}
 
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in (
+            "half_life_days", "reference_date", "preferred_weight", "min_postings",
+            "necessary_share", "defining_share", "defining_lift", "distinguishing_lift")}
+
     # ------------------------------------------------------------------ fit
     def fit(
         self,
@@ -92,79 +164,191 @@ class DemandModel:
         mentions: Sequence[tuple[int, int, str]],
     ) -> DemandModel:
         """``mentions``: (index into ``records``, skill row id, role) triples."""
-        self.records_ = list(records)
-        n = len(records)
-        self.regions_, region_idx = np.unique([r.region for r in records] or [""],
-                                              return_inverse=True)
-        self.occupations_, occ_idx = np.unique([r.occupation for r in records] or [""],
-                                               return_inverse=True)
-        self.region_ = region_idx[:n].astype(np.int32)
+        return self.fit_columns(DemandColumns.of(records, mentions, self.preferred_weight))
+
+    def fit_columns(self, cols: DemandColumns) -> DemandModel:
+        """Learn from columns (see :class:`DemandColumns`)."""
+        self.kind_ = cols.kind.astype(np.int8)
+        self.row_id_ = cols.row_id.astype(np.int64)
+        self.code_ = cols.code
+        self.regions_, self.region_ = _encode(cols.region)
+        self.occupations_, self.occupation_ = _encode(cols.occupation)
+        self.day_ = cols.day.astype(np.float64)
+        self.openings_ = cols.openings.astype(np.int64)
+        self.alive_ = np.ones(len(cols), dtype=bool)
+        self.m_record_, self.m_skill_, self.m_factor_ = _dedupe(
+            cols.m_record.astype(np.int64), cols.m_skill.astype(np.int64),
+            cols.m_factor.astype(np.float64))
+        self.sorted_upto_ = 0
+        self._derive()
+        return self
+
+    def with_changes(self, removed: Sequence[tuple[str, int]],
+                     added: DemandColumns | None = None) -> DemandModel:
+        """A new model: this one with the records ``removed`` ((kind, row id) pairs)
+        tombstoned and ``added`` appended (an updated record is removed and added).
+        Arrays that do not change are shared; this model is left as it was."""
+        new = DemandModel(**self.get_params())
+        new.recoded_ = dict(self.recoded_)
+        alive = self.alive_.copy()
+        if removed:
+            keys = np.array([r * 2 + KINDS.index(k) for k, r in removed], dtype=np.int64)
+            alive &= ~np.isin(self.row_id_ * 2 + self.kind_, keys)
+        n = len(self.row_id_)
+        if added is not None and len(added):
+            regions, region = _extend(self.regions_, added.region)
+            occupations, occupation = _extend(self.occupations_, added.occupation)
+            m_record, m_skill, m_factor = _dedupe(added.m_record.astype(np.int64) + n,
+                                                  added.m_skill.astype(np.int64),
+                                                  added.m_factor.astype(np.float64))
+            new.kind_ = np.concatenate([self.kind_, added.kind.astype(np.int8)])
+            new.row_id_ = np.concatenate([self.row_id_, added.row_id.astype(np.int64)])
+            new.code_ = np.concatenate([self.code_, added.code])
+            new.regions_, new.region_ = regions, np.concatenate([self.region_, region])
+            new.occupations_ = occupations
+            new.occupation_ = np.concatenate([self.occupation_, occupation])
+            new.day_ = np.concatenate([self.day_, added.day.astype(np.float64)])
+            new.openings_ = np.concatenate([self.openings_, added.openings.astype(np.int64)])
+            new.alive_ = np.concatenate([alive, np.ones(len(added), dtype=bool)])
+            new.m_record_ = np.concatenate([self.m_record_, m_record])
+            new.m_skill_ = np.concatenate([self.m_skill_, m_skill])
+            new.m_factor_ = np.concatenate([self.m_factor_, m_factor])
+        else:
+            for name in ("kind_", "row_id_", "code_", "regions_", "region_", "occupations_",
+                         "occupation_", "day_", "openings_", "m_record_", "m_skill_",
+                         "m_factor_"):
+                setattr(new, name, getattr(self, name))
+            new.alive_ = alive
+        new.sorted_upto_ = self.sorted_upto_
+        new.by_skill_, new.skill_ptr_ = self.by_skill_, self.skill_ptr_
+        dead = int((~new.alive_).sum())
+        if dead and dead * 5 >= len(new.alive_):
+            new._compact()
+        new._derive()
+        return new
+
+    def _compact(self) -> None:
+        """Drop tombstoned records and their mentions (positions renumbered)."""
+        keep = np.flatnonzero(self.alive_)
+        remap = np.full(len(self.alive_), -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        for name in ("kind_", "row_id_", "code_", "region_", "occupation_", "day_",
+                     "openings_"):
+            setattr(self, name, getattr(self, name)[keep])
+        self.alive_ = np.ones(len(keep), dtype=bool)
+        live = remap[self.m_record_] >= 0
+        self.m_record_ = remap[self.m_record_[live]]
+        self.m_skill_, self.m_factor_ = self.m_skill_[live], self.m_factor_[live]
+        self.sorted_upto_ = 0
+
+    def _derive(self) -> None:
+        """Everything computed from the columns: weights, specificity, the index of
+        mentions by skill (the sorted part is kept across changes; mentions appended
+        since are scanned)."""
+        n_live = int(self.alive_.sum())
         self.region_keys_ = [region_key(r) for r in self.regions_.tolist()]
-        self.occupation_ = occ_idx[:n].astype(np.int32)
-        self.day_ = np.array([_day(r.day) for r in records], dtype=np.float64)
-        known = self.day_[~np.isnan(self.day_)]
+        self._occupation_pos = {o: i for i, o in enumerate(self.occupations_.tolist())}
+        known = self.day_[self.alive_ & ~np.isnan(self.day_)]
         ref = _day(self.reference_date) if self.reference_date else (
             float(known.max()) if len(known) else 0.0)
         self.reference_day_ = ref
         age = np.where(np.isnan(self.day_), 0.0, np.maximum(ref - self.day_, 0.0))
-        openings = np.array([max(r.openings, 1) for r in records], dtype=np.float64)
-        self.weight_ = openings * 0.5 ** (age / self.half_life_days)
-        m = np.array([(i, s) for i, s, _ in mentions], dtype=np.int64).reshape(-1, 2)
-        factor = np.array([self.preferred_weight if role == "preferred" else 1.0
-                           for _, _, role in mentions], dtype=np.float64)
-        # one mention per (record, skill): keep the strongest role
-        order = np.lexsort((-factor, m[:, 1], m[:, 0])) if len(m) else np.empty(0, np.int64)
-        m, factor = m[order], factor[order]
-        if len(m):
-            first = np.ones(len(m), dtype=bool)
-            first[1:] = (m[1:, 0] != m[:-1, 0]) | (m[1:, 1] != m[:-1, 1])
-            m, factor = m[first], factor[first]
-        self.m_record_ = m[:, 0]
-        self.m_skill_ = m[:, 1]
-        self.m_factor_ = factor
-        df = np.bincount(self.m_skill_, minlength=int(self.m_skill_.max(initial=0)) + 1)
-        self.df_ = df
-        total = max(n, 2)
+        self.weight_ = np.maximum(self.openings_, 1) * 0.5 ** (age / self.half_life_days)
+        self.weight_[~self.alive_] = 0.0
+        live_mention = self.alive_[self.m_record_]
+        size = int(self.m_skill_.max(initial=0)) + 1
+        self.df_ = np.bincount(self.m_skill_[live_mention], minlength=size)
+        total = max(n_live, 2)
         with np.errstate(divide="ignore"):
-            spec = np.log(total / np.maximum(df, 1)) / math.log(total)
+            spec = np.log(total / np.maximum(self.df_, 1)) / math.log(total)
         self.specificity_ = np.clip(spec, 0.0, 1.0)
-        # occupation x skill profile: weighted share of the occupation's records
-        occ_of_mention = self.occupation_[self.m_record_]
-        w = self.weight_[self.m_record_] * self.m_factor_
-        totals = np.bincount(self.occupation_, weights=self.weight_,
-                             minlength=len(self.occupations_))
-        self.profiles_ = sparse.csr_matrix(
-            (w / np.maximum(totals[occ_of_mention], 1e-12), (occ_of_mention, self.m_skill_)),
-            shape=(len(self.occupations_), len(self.specificity_)),
-        )
-        self.occupation_records_ = np.bincount(self.occupation_, minlength=len(self.occupations_))
-        # mentions grouped by skill, so explanations read a slice instead of a scan
-        self.by_skill_ = np.argsort(self.m_skill_, kind="stable")
-        self.skill_ptr_ = np.searchsorted(self.m_skill_[self.by_skill_],
-                                          np.arange(len(self.specificity_) + 1))
-        self.kind_ = np.array([r.kind for r in records] or [""])
+        self.occupation_records_ = np.bincount(self.occupation_[self.alive_],
+                                               minlength=len(self.occupations_))
+        if self.sorted_upto_ == 0 or len(self.m_skill_) - self.sorted_upto_ > max(
+                50_000, self.sorted_upto_ // 4):
+            self.by_skill_ = np.argsort(self.m_skill_, kind="stable")
+            self.skill_ptr_ = np.searchsorted(self.m_skill_[self.by_skill_],
+                                              np.arange(size + 1))
+            self.sorted_upto_ = len(self.m_skill_)
+        self._lock = threading.Lock()
+        self._profiles: sparse.csr_matrix | None = None
         self._memo: dict[tuple[Any, ...], dict[int, dict[str, float]]] = {}
-        return self
+
+    @property
+    def profiles_(self) -> sparse.csr_matrix:
+        """Occupation x skill: the weighted share of the occupation's records asking for
+        the skill (computed on first use)."""
+        with self._lock:
+            if self._profiles is None:
+                occ = self.occupation_[self.m_record_]
+                w = self.weight_[self.m_record_] * self.m_factor_
+                totals = np.bincount(self.occupation_, weights=self.weight_,
+                                     minlength=len(self.occupations_))
+                self._profiles = sparse.csr_matrix(
+                    (w / np.maximum(totals[occ], 1e-12), (occ, self.m_skill_)),
+                    shape=(len(self.occupations_), len(self.specificity_)))
+            return self._profiles
+
+    @property
+    def records_(self) -> _Records:
+        return _Records(self)
+
+    def record(self, i: int) -> DemandRecord:
+        day = self.day_[i]
+        return DemandRecord(
+            KINDS[int(self.kind_[i])], int(self.row_id_[i]), str(self.code_[i]),
+            str(self.regions_[self.region_[i]]), str(self.occupations_[self.occupation_[i]]),
+            None if np.isnan(day) else _iso_day(float(day)), int(self.openings_[i]))
+
+    # ------------------------------------------------------------ persistence
+    _ARRAYS = ("kind_", "row_id_", "code_", "regions_", "region_", "occupations_",
+               "occupation_", "day_", "openings_", "alive_", "m_record_", "m_skill_",
+               "m_factor_", "by_skill_", "skill_ptr_")
+
+    def save(self, folder: Path, manifest: dict[str, Any]) -> None:
+        """Write the model's columns as ``.npy`` files and ``manifest.json`` into the new
+        ``folder`` (the caller renames it into place)."""
+        folder.mkdir(parents=True)
+        for name in self._ARRAYS:
+            np.save(folder / f"{name.rstrip('_')}.npy", getattr(self, name),
+                    allow_pickle=False)
+        meta = {"format": FORMAT, "params": self.get_params(),
+                "sorted_upto": int(self.sorted_upto_),
+                "recoded": {k: list(v) for k, v in self.recoded_.items()}, **manifest}
+        (folder / "manifest.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
+
+    @classmethod
+    def load(cls, folder: Path) -> tuple[DemandModel, dict[str, Any]]:
+        try:
+            meta = json.loads((folder / "manifest.json").read_text())
+            if meta.get("format") != FORMAT:
+                raise ArtifactError(f"{folder}: demand format {meta.get('format')!r}, "
+                                    f"expected {FORMAT}")
+            model = cls(**meta["params"])
+            for name in cls._ARRAYS:
+                setattr(model, name, np.load(folder / f"{name.rstrip('_')}.npy",
+                                             allow_pickle=False))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ArtifactError(f"{folder}: unreadable demand snapshot ({exc})") from exc
+        model.recoded_ = {k: (v[0], int(v[1])) for k, v in meta["recoded"].items()}
+        model.sorted_upto_ = int(meta["sorted_upto"])
+        model._derive()
+        return model, meta
 
     # -------------------------------------------------------------- queries
     def _mask(self, region: str | None, occupation: str | None,
               window: tuple[str, str] | None) -> np.ndarray:
-        mask = np.ones(len(self.records_), dtype=bool)
+        mask = self.alive_.copy()
         if region:  # the region and the places in it (skillmatch.regions)
             wanted = region_key(region)
             inside = np.array([within_key(k, wanted) for k in self.region_keys_], dtype=bool)
             mask &= inside[self.region_]
         if occupation:
-            mask &= self.occupation_ == self._code(self.occupations_, occupation)
+            mask &= self.occupation_ == self._occupation_pos.get(occupation, -1)
         if window:
             lo, hi = _day(window[0]), _day(window[1])
             mask &= (self.day_ >= lo) & (self.day_ < hi)
         return mask
-
-    @staticmethod
-    def _code(values: np.ndarray, value: str) -> int:
-        i = int(np.searchsorted(values, value))
-        return i if i < len(values) and values[i] == value else -1
 
     def skills(
         self,
@@ -260,11 +444,16 @@ class DemandModel:
         ``region`` (and the places in it) when given."""
         ptr, size = self.skill_ptr_, len(self.skill_ptr_) - 1
         parts = [self.by_skill_[ptr[s]:ptr[s + 1]] for s in skill_ids if 0 <= s < size]
+        tail = np.arange(self.sorted_upto_, len(self.m_skill_))
+        if len(tail):  # mentions appended since the index was sorted
+            parts.append(tail[np.isin(self.m_skill_[tail], list(skill_ids))])
+        parts = [p for p in parts if len(p)]
         if not parts:
             return []
         rows = self.m_record_[np.concatenate(parts)]
+        rows = rows[self.alive_[rows]]
         if kind:
-            rows = rows[self.kind_[rows] == kind]
+            rows = rows[self.kind_[rows] == KINDS.index(kind)]
         if region:
             rows = rows[self._mask(region, None, None)[rows]]
         if not len(rows):
@@ -281,4 +470,43 @@ class DemandModel:
                 top.append(int(rows[i]))
                 if len(top) == limit:
                     break
-        return [self.records_[int(i)] for i in top]
+        return [self.record(int(i)) for i in top]
+
+
+class _Records(Sequence[DemandRecord]):
+    """The model's records as :class:`DemandRecord` objects, made on access."""
+
+    def __init__(self, model: DemandModel) -> None:
+        self._model = model
+
+    def __len__(self) -> int:
+        return len(self._model.row_id_)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._model.record(j) for j in range(len(self))[i]]
+        return self._model.record(int(i))
+
+
+def _encode(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct values, each value's position among them)."""
+    if not len(values):
+        return np.array([""]), np.empty(0, dtype=np.int32)
+    vocab, idx = np.unique(values, return_inverse=True)
+    return vocab, idx.astype(np.int32)
+
+
+def _extend(vocab: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``vocab`` with the new ones among ``values`` appended, and each value's position."""
+    pos = {v: i for i, v in enumerate(vocab.tolist())}
+    fresh = [v for v in dict.fromkeys(values.tolist()) if v not in pos]
+    for v in fresh:
+        pos[v] = len(pos)
+    out = np.concatenate([vocab, np.array(fresh, dtype=str)]) if fresh else vocab
+    return out, np.array([pos[v] for v in values.tolist()], dtype=np.int32)
+
+
+def _iso_day(day: float) -> str:
+    from datetime import timedelta
+
+    return (EPOCH + timedelta(days=int(day))).isoformat()

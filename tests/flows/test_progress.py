@@ -4,6 +4,7 @@ and the same for recommend, pathway and demand (fake embedder)."""
 from __future__ import annotations
 
 import io
+import shutil
 
 from skillmatch.progress import Progress
 
@@ -53,7 +54,9 @@ def test_other_flows_report_the_demand_fit(with_onet) -> None:
     for call in (lambda p: with_onet.recommend("take vital signs", progress=p),
                  lambda p: with_onet.pathway("31-1131.00", progress=p),
                  lambda p: with_onet.demand(progress=p)):
-        with_onet._changed()
+        # as a process starting without a persisted demand model
+        shutil.rmtree(with_onet.state.holder.demand_dir, ignore_errors=True)
+        with_onet.state.holder.drop()
         rec = Recorder()
         call(rec)
         assert rec.finished("fit demand"), rec.stages()

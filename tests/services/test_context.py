@@ -3,6 +3,8 @@ connection is read through the property at each use, close() lets a later call r
 
 from __future__ import annotations
 
+import pytest
+
 from skillmatch.embeddings.fake import FakeEmbedder
 from skillmatch.services.context import Context
 
@@ -10,9 +12,36 @@ from skillmatch.services.context import Context
 def test_nothing_opens_before_first_use(settings) -> None:
     ctx = Context(settings)
     assert not ctx.workspace.db_path.exists()
-    assert ctx._conn is None and ctx._embedder is None
+    assert ctx._db is None and ctx._embedder is None
     assert ctx.taxonomies.all() == []  # the first use opens and migrates the database
     assert ctx.workspace.db_path.exists()
+    ctx.close()
+
+
+def test_each_thread_gets_its_own_connection_and_close_closes_all(settings) -> None:
+    import sqlite3
+    import threading
+
+    ctx = Context(settings)
+    seen: dict[str, sqlite3.Connection] = {}
+
+    def use(name: str) -> None:
+        ctx.taxonomies.all()
+        seen[name] = ctx.db.connection()
+
+    threads = [threading.Thread(target=use, args=(f"t{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    use("main")
+    assert len({id(c) for c in seen.values()}) == 4 and ctx.db.open_connections == 4
+    ctx.close()
+    assert ctx.db.open_connections == 0
+    for conn in seen.values():
+        with pytest.raises(sqlite3.ProgrammingError):
+            conn.execute("SELECT 1")  # closed
+    assert ctx.taxonomies.all() == []  # a later call opens a new one
     ctx.close()
 
 

@@ -1,19 +1,24 @@
-"""The credential catalogue held in memory for fast flows: rows, vectors, skill matrix."""
+"""The credential catalogue held in memory for fast flows: rows, vectors, skill matrix.
+
+A view is never changed once made: :meth:`CatalogView.with_changes` returns a new
+view with some credentials re-read from the database (and others dropped), keeping
+the rest, so a write costs the credentials it touched, not the catalogue.
+"""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from ..index.faiss_index import FaissIndex
 from ..storage.records_store import RecordStore
 
 
-@dataclass
+@dataclass(frozen=True)
 class CatalogView:
     rows: list[dict[str, Any]]  # credential rows, in matrix order
     vectors: np.ndarray  # (n, d) unit vectors of the credentials' texts
@@ -21,26 +26,47 @@ class CatalogView:
     position: dict[str, int]  # credential code -> row
 
     @classmethod
-    def load(cls, store: RecordStore, index_dir: Path, dimension: int) -> CatalogView:
-        rows = store.rows("credential")
-        position = {r["code"]: i for i, r in enumerate(rows)}
-        if rows and (index_dir / "manifest.json").exists():
-            index, _ = FaissIndex.load(index_dir)
-            vectors = np.stack([
-                index.vectors(np.array([r["id"]]))[0] if r["id"] in index
-                else np.zeros(dimension, dtype=np.float32) for r in rows
-            ])
-        else:
-            vectors = np.zeros((len(rows), dimension), dtype=np.float32)
-        by_row = {r["id"]: i for i, r in enumerate(rows)}
+    def load(cls, store: RecordStore, dimension: int) -> CatalogView:
+        """Every stored credential, with its vector (from the database) and skills."""
+        return cls._of(store, store.rows("credential"), dimension)
+
+    @classmethod
+    def _of(cls, store: RecordStore, rows: list[dict[str, Any]], dimension: int,
+            ) -> CatalogView:
+        ids = [r["id"] for r in rows]
+        found, matrix = store.vectors("credential", ids, dimension)
+        at = {int(i): n for n, i in enumerate(found.tolist())}
+        vectors = np.zeros((len(rows), dimension), dtype=np.float32)
+        for n, rid in enumerate(ids):
+            if rid in at:
+                vectors[n] = matrix[at[rid]]
+        by_row = {rid: n for n, rid in enumerate(ids)}
         mentions = [(by_row[rid], sid, score) for rid, sid, score, _, _ in
-                    store.mentions("credential") if rid in by_row]
+                    (store.mentions("credential") if len(ids) > 900
+                     else store.mentions_of("credential", ids)) if rid in by_row]
         width = max((m[1] for m in mentions), default=0) + 1
-        matrix = sparse.csr_matrix(
+        skills = sparse.csr_matrix(
             ([m[2] for m in mentions], ([m[0] for m in mentions], [m[1] for m in mentions])),
             shape=(len(rows), width), dtype=np.float64,
         )
-        return cls(rows, vectors.astype(np.float32), matrix, position)
+        return cls(rows, vectors, skills, {r["code"]: n for n, r in enumerate(rows)})
+
+    def with_changes(self, store: RecordStore, changed: Collection[int],
+                     dimension: int) -> CatalogView:
+        """A new view: the credentials of row ids ``changed`` re-read (gone ones
+        dropped, new ones appended), the others kept as they are."""
+        changed = set(changed)
+        keep = [n for n, r in enumerate(self.rows) if r["id"] not in changed]
+        fresh = self._of(store, store.rows("credential", sorted(changed)), dimension)
+        rows = [self.rows[n] for n in keep] + fresh.rows
+        width = max(self.skills.shape[1], fresh.skills.shape[1])
+        old = self.skills[keep] if keep else sparse.csr_matrix((0, width))
+        old.resize((len(keep), width))
+        new = fresh.skills.copy()
+        new.resize((len(fresh.rows), width))
+        return CatalogView(rows, np.concatenate([self.vectors[keep], fresh.vectors]),
+                           sparse.vstack([old, new], format="csr"),
+                           {r["code"]: n for n, r in enumerate(rows)})
 
     def skill_vector(self, weights: dict[int, float]) -> np.ndarray:
         """A dense weight vector over skill ids, shaped for :attr:`skills`."""
@@ -56,34 +82,41 @@ class CatalogView:
                         self.skills.data[start:end].tolist()))
 
 
-def posting_centroids(store: RecordStore, index_dir: Path, dimension: int
-                      ) -> tuple[list[str], list[str], np.ndarray]:
-    """Occupation codes of the stored postings, each with its most common posting title
-    and the unit mean of its postings' indexed vectors."""
-    from collections import Counter, defaultdict
+Centroids = tuple[list[str], list[str], np.ndarray]
 
-    empty: tuple[list[str], list[str], np.ndarray] = (
-        [], [], np.zeros((0, dimension), dtype=np.float32))
-    if not (index_dir / "manifest.json").exists():
-        return empty
+
+def posting_centroids(store: RecordStore, dimension: int,
+                      codes: Collection[str] | None = None) -> Centroids:
+    """Occupation codes of the stored postings (all, or those in ``codes``), each with
+    its most common posting title and the unit mean of its postings' vectors."""
     members: dict[str, list[int]] = defaultdict(list)
     titles: dict[str, Counter[str]] = defaultdict(Counter)
     for rid, code, title in store.occupation_postings():
-        members[code].append(rid)
-        titles[code][title] += 1
-    if not members:
-        return empty
-    index, _ = FaissIndex.load(index_dir)
-    codes, labels, rows = [], [], []
+        if codes is None or code in codes:
+            members[code].append(rid)
+            titles[code][title] += 1
+    out_codes, labels, rows = [], [], []
     for code in sorted(members):
-        ids = np.array([i for i in members[code] if i in index], dtype=np.int64)
-        if not len(ids):
+        _, vectors = store.vectors("posting", members[code], dimension)
+        if not len(vectors):
             continue
-        mean = index.vectors(ids).mean(axis=0)
+        mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
-        codes.append(code)
+        out_codes.append(code)
         labels.append(titles[code].most_common(1)[0][0])
         rows.append(mean / norm if norm else mean)
     if not rows:
-        return empty
-    return codes, labels, np.stack(rows).astype(np.float32)
+        return [], [], np.zeros((0, dimension), dtype=np.float32)
+    return out_codes, labels, np.stack(rows).astype(np.float32)
+
+
+def update_centroids(old: Centroids, store: RecordStore, dimension: int,
+                     dirty: Collection[str]) -> Centroids:
+    """``old`` with the centroids of the ``dirty`` codes recomputed."""
+    fresh = posting_centroids(store, dimension, set(dirty))
+    kept = [(c, t, v) for c, t, v in zip(old[0], old[1], old[2]) if c not in set(dirty)]
+    both = sorted(kept + list(zip(*fresh)) if fresh[0] else kept, key=lambda x: x[0])
+    if not both:
+        return [], [], np.zeros((0, dimension), dtype=np.float32)
+    return [c for c, _, _ in both], [t for _, t, _ in both], np.stack(
+        [v for _, _, v in both]).astype(np.float32)

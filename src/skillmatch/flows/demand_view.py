@@ -6,7 +6,9 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Any
 
-from ..demand import DemandModel, DemandRecord
+import numpy as np
+
+from ..demand import DemandColumns, DemandModel, _day
 from ..progress import ProgressFn
 from ..settings import Settings
 from ..storage.records_store import RecordStore
@@ -23,50 +25,74 @@ def fit_demand(records: RecordStore, settings: Settings,
     (crosswalks applied here, at fit time, not at import: a crosswalk imported later
     applies to postings already stored); the codes it changed are kept in ``recoded_``.
     """
-    rows: list[DemandRecord] = []
-    index: dict[tuple[str, int], int] = {}
-    recode: dict[str, str] = {}
-    seen: Counter[str] = Counter()
     stage = "fit demand"
     if progress:
         progress(stage, 0, 4)
-
-    def occupation(code: str) -> str:
-        if code not in recode:
-            recode[code] = canonical(code) if canonical and code else code
-        seen[code] += 1
-        return recode[code]
-
-    for r in records.rows("posting"):
-        index[("posting", r["id"])] = len(rows)
-        rows.append(DemandRecord("posting", r["id"], r["code"], r["region"],
-                                 occupation(r["occupation_code"]), r["date_posted"],
-                                 r["openings"]))
-    if progress:
-        progress(stage, 1, 4)
-    for r in records.rows("need"):
-        index[("need", r["id"])] = len(rows)
-        rows.append(DemandRecord("need", r["id"], r["code"], r["region"],
-                                 occupation(r["occupation_code"]), r["date"], r["openings"]))
-    if progress:
-        progress(stage, 2, 4)
-    mentions = [
-        (index[(kind, rid)], sid, role)
-        for kind in ("posting", "need")
-        for rid, sid, _score, _source, role in records.mentions(kind)
-        if (kind, rid) in index
-    ]
-    if progress:
-        progress(stage, 3, 4)
-    model = DemandModel(
-        half_life_days=settings.demand_half_life_days,
-        reference_date=settings.demand_reference_date,
-        min_postings=settings.demand_min_postings,
-    ).fit(rows, mentions)
+    cols, seen, recode = demand_columns(records, None, canonical, settings, progress)
+    model = new_demand_model(settings).fit_columns(cols)
     model.recoded_ = {old: (new, seen[old]) for old, new in recode.items() if old != new}
     if progress:
         progress(stage, 4, 4)
     return model
+
+
+def new_demand_model(settings: Settings) -> DemandModel:
+    return DemandModel(
+        half_life_days=settings.demand_half_life_days,
+        reference_date=settings.demand_reference_date,
+        min_postings=settings.demand_min_postings,
+    )
+
+
+def demand_columns(records: RecordStore, ids: dict[str, list[int]] | None,
+                   canonical: Callable[[str], str] | None, settings: Settings,
+                   progress: ProgressFn | None = None
+                   ) -> tuple[DemandColumns, Counter[str], dict[str, str]]:
+    """The postings and needs (all, or the row ids of each kind in ``ids``) as demand
+    columns, occupation codes read through ``canonical``; with how many records had
+    each code as written, and what each code was read as."""
+    rows: list[tuple[int, int, str, str, str, str | None, int]] = []
+    for n, kind in enumerate(("posting", "need")):
+        wanted = None if ids is None else ids.get(kind, [])
+        if wanted is not None and not wanted:
+            continue
+        rows.extend((n, *r) for r in records.demand_rows(kind, wanted))
+        if progress:
+            progress("fit demand", n + 1, 4)
+    recode: dict[str, str] = {}
+    seen: Counter[str] = Counter(r[4] for r in rows)
+    for code in seen:
+        recode[code] = canonical(code) if canonical and code else code
+    position = {(r[0], r[1]): i for i, r in enumerate(rows)}
+    m_record: list[int] = []
+    m_skill: list[int] = []
+    m_pref: list[int] = []
+    for n, kind in enumerate(("posting", "need")):
+        wanted = None if ids is None else ids.get(kind, [])
+        if wanted is not None and not wanted:
+            continue
+        for rid, sid, preferred in records.demand_mentions(kind, wanted):
+            at = position.get((n, rid))
+            if at is not None:
+                m_record.append(at)
+                m_skill.append(sid)
+                m_pref.append(preferred)
+    if progress:
+        progress("fit demand", 3, 4)
+    factor = np.where(np.array(m_pref, dtype=bool), 0.5, 1.0)
+    cols = DemandColumns(
+        kind=np.array([r[0] for r in rows], dtype=np.int8),
+        row_id=np.array([r[1] for r in rows], dtype=np.int64),
+        code=np.array([r[2] for r in rows], dtype=str) if rows else np.empty(0, "<U1"),
+        region=np.array([r[3] for r in rows], dtype=str) if rows else np.empty(0, "<U1"),
+        occupation=(np.array([recode[r[4]] for r in rows], dtype=str) if rows
+                    else np.empty(0, "<U1")),
+        day=np.array([_day(r[5]) for r in rows], dtype=np.float64),
+        openings=np.array([r[6] for r in rows], dtype=np.int64),
+        m_record=np.array(m_record, dtype=np.int64),
+        m_skill=np.array(m_skill, dtype=np.int64),
+        m_factor=factor.astype(np.float64))
+    return cols, seen, recode
 
 
 def demand_table(

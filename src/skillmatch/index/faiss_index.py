@@ -174,7 +174,8 @@ class FaissIndex(VectorIndex):
         if fetch == 0 or n == 0:
             return scores, found
         _omp_threads(1 if n < 8 else self.threads or os.cpu_count() or 1)
-        params = (faiss.SearchParametersHNSW(efSearch=max(self.ef_search, fetch))
+        params = (faiss.SearchParametersHNSW(  # type: ignore[attr-defined]
+                      efSearch=max(self.ef_search, fetch))
                   if self.index_type_ == "hnsw" else None)
         raw_scores, positions = self.faiss_.search(queries, fetch, params=params)
         if dead == 0:

@@ -13,6 +13,7 @@ import sqlite3
 from ..embeddings import make_embedder
 from ..embeddings.base import Embedder
 from ..settings import Settings
+from ..storage.db import Database
 from ..storage.occupation_store import OccupationStore
 from ..storage.records_store import RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
@@ -26,14 +27,20 @@ class Context:
         self.settings = settings
         self.workspace = Workspace(settings.home)
         self._embedder = embedder
-        self._conn: sqlite3.Connection | None = None
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The database (each thread gets its own connection, opened on first use)."""
+        if self._db is None:
+            self._db = self.workspace.database()
+        return self._db
 
     @property
     def conn(self) -> sqlite3.Connection:
-        """The database connection (opened and migrated on first use)."""
-        if self._conn is None:
-            self._conn = self.workspace.connect()
-        return self._conn
+        """The calling thread's database connection (opened and migrated on first
+        use): what it stands for follows the thread that calls."""
+        return self.db.conn
 
     @property
     def embedder(self) -> Embedder:
@@ -55,7 +62,9 @@ class Context:
         return OccupationStore(self.conn)
 
     def close(self) -> None:
-        """Close the database connection (a later call opens a new one)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close every database connection (of every thread) and the embedder's cache
+        (a later call opens them again)."""
+        if self._db is not None:
+            self._db.close()
+        if self._embedder is not None:
+            self._embedder.close()

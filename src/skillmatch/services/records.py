@@ -8,11 +8,10 @@ recomputed on next use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from ..errors import InputError
 from ..progress import ProgressFn
@@ -24,10 +23,9 @@ from .state import State
 if TYPE_CHECKING:
     from ..catalog.models import Record
 
+log = logging.getLogger(__name__)
+
 RECORD_KINDS = ("credential", "posting", "need")
-# manifest keys FaissIndex.save computes itself (the rest name what the index holds)
-_COMPUTED_MANIFEST = frozenset({"format", "index_type", "metric", "dimension", "count",
-                                "positions", "params", "versions", "saved_at"})
 
 
 def check_kind(kind: str) -> str:
@@ -122,29 +120,31 @@ class RecordService:
 
     def delete_records(self, kind: str, ids: Sequence[str]) -> dict[str, Any]:
         """Delete records by id: their rows, skill mentions and index vectors, in one
-        database transaction; an unknown id is an error and deletes nothing. Demand and
-        the catalogue are recomputed on next use, so later calls see them gone."""
-        from ..catalog.pipeline import INDEXED
-        from ..index.faiss_index import FaissIndex
+        database transaction (logged as changes); an unknown id is an error and deletes
+        nothing. The index files then follow (tombstones); demand and the catalogue
+        drop them at the next read, in every process."""
+        from ..catalog.pipeline import INDEXED, index_lock
+        from ..index.sync import sync_record_index
 
         kind = check_kind(kind)
         codes = [c for c in ids if c]
         if not codes:
             raise InputError(f"no ids to delete (give the ids of the {kind}s)", field="ids")
-        directory = self._ctx.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
-        removed = 0
-
-        def drop_vectors(row_ids: list[int]) -> None:
-            # inside the transaction: if saving the index fails, nothing is deleted
-            nonlocal removed
-            if directory is None or not (directory / "manifest.json").exists():
-                return
-            index, manifest = FaissIndex.load(directory)
-            removed = index.remove(np.array(row_ids, dtype=np.int64))
-            if removed:
-                index.save(directory, {k: v for k, v in manifest.items()
-                                       if k not in _COMPUTED_MANIFEST})
-
-        deleted = self._ctx.records.delete(kind, codes, before_commit=drop_vectors)
+        deleted = self._ctx.records.delete(kind, codes)
+        out: dict[str, Any] = {"kind": kind, "deleted": deleted, "vectors_removed": 0}
+        if kind in INDEXED:  # the index files follow the committed deletion
+            directory = self._ctx.workspace.index_dir(INDEXED[kind])
+            try:
+                done = sync_record_index(
+                    self._ctx.records, kind, directory, index_lock(directory),
+                    self._ctx.embedder.dimension,
+                    {"name": INDEXED[kind], "model": self._ctx.embedder.model_id,
+                     "records": kind})
+                out["vectors_removed"] = done["removed"]
+            except OSError as exc:  # deleted all the same: the next sync catches up
+                log.warning("deleted from the database, but the %s index could not follow "
+                            "(%s); the next import or `skillmatch index check --repair` "
+                            "catches it up", INDEXED[kind], exc)
+                out["index_pending"] = True
         self._state.changed()
-        return {"kind": kind, "deleted": deleted, "vectors_removed": removed}
+        return out

@@ -1,9 +1,10 @@
 """Taxonomies, occupation crosswalks and the indexes built from them.
 
-Imports and index builds bump :attr:`TaxonomyService.generation`, which tells the
-linking service to refit its linker; imports also drop the flows' read caches
-(:meth:`.state.State.changed`): occupation codes, and what demand counts them toward,
-may move.
+Imports and index builds are entries of the change log (:mod:`..storage.changes`), so
+:attr:`TaxonomyService.generation` moves in every process when any process imports a
+taxonomy or rebuilds an index, and each linking service refits its linker; the flows'
+read snapshot (:mod:`.snapshot`) refits demand after a taxonomy or crosswalk import
+(occupation codes, and what demand counts them toward, may move).
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ from .state import State
 
 log = logging.getLogger(__name__)
 
+
+def log_index_build(conn: Any, name: str) -> None:
+    """An index of ``name`` was rebuilt: every process's linker refits."""
+    from ..storage.changes import log_changes
+    from ..storage.db import transaction
+
+    with transaction(conn) as c:
+        log_changes(c, "index", name, "replace")
+
 NOTHING_LOADED = "no taxonomy is loaded; run `skillmatch taxonomy import esco|onet|custom PATH`"
 
 
@@ -31,7 +41,14 @@ class TaxonomyService:
     def __init__(self, ctx: Context, state: State) -> None:
         self._ctx = ctx
         self._state = state
-        self.generation = 0  # bumped when what a linker is fitted on changes
+
+    @property
+    def generation(self) -> int:
+        """The change-log generation of the last taxonomy, crosswalk or index change:
+        what a linker is fitted on."""
+        from ..storage.changes import linker_generation
+
+        return linker_generation(self._ctx.conn)
 
     # ------------------------------------------------------------ taxonomies
     def import_taxonomy(self, kind: str, path: str | Path, *, name: str | None = None,
@@ -41,7 +58,6 @@ class TaxonomyService:
 
         bundle = read_taxonomy(kind, path, name=name, version=version)
         info = self._ctx.taxonomies.save(bundle, replace=replace)
-        self.generation += 1
         self._state.changed()
         log.info("imported %s %s: %s", info.name, info.version, info.counts)
         return info
@@ -114,7 +130,7 @@ class TaxonomyService:
                     name, entries(), ctx.embedder, ctx.settings, directory, info, progress
                 )
                 built.append({**manifest, "status": "built"})
-        self.generation += 1
+                log_index_build(ctx.conn, name)
         return built
 
     def index_status(self) -> list[dict[str, Any]]:

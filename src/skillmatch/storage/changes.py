@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-SCOPES = ("record", "taxonomy", "crosswalk")
+SCOPES = ("record", "taxonomy", "crosswalk", "index")
 OPS = ("upsert", "delete", "replace")
 
 
 @dataclass(frozen=True)
 class Change:
     generation: int
-    scope: str  # record | taxonomy | crosswalk
+    scope: str  # record | taxonomy | crosswalk | index (a skill index was rebuilt)
     kind: str  # the record kind (credential, posting, need) or the taxonomy's name
     op: str  # upsert | delete | replace
     row_id: int | None  # the record's row id (scope record)
@@ -42,6 +42,22 @@ def log_changes(conn: sqlite3.Connection, scope: str, kind: str, op: str,
 def generation(conn: sqlite3.Connection) -> int:
     """The generation of the last committed change (0 for none)."""
     return int(conn.execute("SELECT coalesce(max(generation), 0) FROM changes").fetchone()[0])
+
+
+def linker_generation(conn: sqlite3.Connection) -> int:
+    """The generation of the last change a linker is fitted on: a taxonomy, a
+    crosswalk or a rebuilt skill index (0 for none)."""
+    return int(conn.execute(
+        "SELECT coalesce(max(generation), 0) FROM changes WHERE scope IN ('taxonomy',"
+        " 'crosswalk', 'index')").fetchone()[0])
+
+
+def taxonomy_generation(conn: sqlite3.Connection) -> int:
+    """The generation of the last taxonomy or crosswalk change (0 for none): what the
+    linker, the occupation codes and the demand's crosswalking were derived from."""
+    return int(conn.execute(
+        "SELECT coalesce(max(generation), 0) FROM changes WHERE scope IN ('taxonomy',"
+        " 'crosswalk')").fetchone()[0])
 
 
 def since(conn: sqlite3.Connection, after: int, upto: int | None = None) -> list[Change]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..taxonomy.crosswalk import Crosswalk
+from .changes import log_changes
 from .db import transaction
 
 
@@ -18,6 +19,7 @@ class CrosswalkStore:
         """Store a crosswalk in one transaction, replacing one of the same kind."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with transaction(self.conn) as c:
+            log_changes(c, "crosswalk", crosswalk.kind, "replace")
             c.execute("DELETE FROM crosswalk_pairs WHERE kind=?", (crosswalk.kind,))
             c.execute("INSERT INTO crosswalks (kind, source, imported_at, pairs) VALUES"
                       " (?, ?, ?, ?) ON CONFLICT(kind) DO UPDATE SET source=excluded.source,"

@@ -194,7 +194,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """
         -- Every committed change, in order: other processes apply just these to their
         -- read snapshot (skillmatch.services.snapshot), and index files catch up from it.
-        -- scope: record | taxonomy | crosswalk; kind: the record kind or taxonomy name;
+        -- scope: record | taxonomy | crosswalk | index; kind: the record kind or the name;
         -- op: upsert | delete | replace.
         CREATE TABLE changes (
             generation INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -204,6 +204,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             row_id INTEGER,
             at TEXT NOT NULL
         );
+        CREATE INDEX changes_scope ON changes(scope, generation);
         -- The embedding of each credential and posting, committed with the record: the
         -- truth the vector indexes are reconciled from.
         CREATE TABLE record_vectors (

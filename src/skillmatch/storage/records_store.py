@@ -284,3 +284,36 @@ class RecordStore:
                 f" record_kind=? AND record_id IN ({','.join('?' * len(chunk))})",
                 [kind, *chunk]).fetchall())
         return out
+
+    # -------------------------------------------------------------- demand
+    def demand_rows(self, kind: str, ids: Sequence[int] | None = None
+                    ) -> list[tuple[int, str, str, str, str | None, int]]:
+        """(id, code, region, occupation code, date, openings) of postings or needs,
+        all of them or those of ``ids``, in id order."""
+        day = "date_posted" if kind == "posting" else "date"
+        sql = (f"SELECT id, code, region, occupation_code, {day}, openings FROM "
+               f"{TABLES[kind]}")
+        return self._by_ids(sql, "id", ids, " ORDER BY id")
+
+    def demand_mentions(self, kind: str, ids: Sequence[int] | None = None
+                        ) -> list[tuple[int, int, int]]:
+        """(record id, skill id, 1 if preferred else 0) of the mentions of ``kind``
+        records (all, or those of ``ids``)."""
+        sql = ("SELECT record_id, skill_id, role = 'preferred' FROM skill_mentions"
+               f" WHERE record_kind = '{kind}'")
+        return self._by_ids(sql, "record_id", ids, "", where=False)
+
+    def _by_ids(self, sql: str, column: str, ids: Sequence[int] | None, tail: str,
+                where: bool = True) -> list[Any]:
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        if ids is None:
+            return cur.execute(sql + tail).fetchall()
+        out: list[Any] = []
+        wanted = list(ids)
+        glue = " WHERE " if where else " AND "
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            out.extend(cur.execute(f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})"
+                                   f"{tail}", chunk).fetchall())
+        return out

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from ..errors import ConflictError, NotFoundError
 from ..records import TaxonomyBundle
 from ..text import normalize
+from .changes import log_changes
 from .db import transaction
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ class TaxonomyStore:
         """
         now = datetime.now(UTC).isoformat(timespec="microseconds")
         with transaction(self.conn) as c:
+            # in the change log first: every process drops what it derived from the old
+            log_changes(c, "taxonomy", bundle.name, "replace" if replace else "upsert")
             row = c.execute("SELECT id, version FROM taxonomies WHERE name = ?", (bundle.name,))
             existing = row.fetchone()
             if existing and not replace:
