@@ -1,12 +1,9 @@
 """The facade: the one object the CLI, the HTTP API and the web pages call.
 
-``SkillMatch(settings)`` composes the services of :mod:`skillmatch.services` (shared
-resources, taxonomies and indexes, linking, records, the flows' read caches, models)
-and hands each call to one of them or to a flow of :mod:`skillmatch.flows`; it does no
-work of its own. The database, the embedder and the indexes open lazily on first use
-and stay open, so a long-lived process (the API server) pays for them once. Writes
-(imports, index builds) become visible to later calls on the same object without a
-restart.
+``SkillMatch(settings)`` composes the services of :mod:`skillmatch.services` and hands
+each call to one of them or to a flow of :mod:`skillmatch.flows`: it does no work of its
+own. Resources open lazily on first use and stay open, so a long-lived process (the API
+server) pays for them once; writes show in later calls without a restart.
 """
 
 from __future__ import annotations
@@ -17,6 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .embeddings.base import Embedder
+from .flows import align as align_flow
+from .flows import demand_flow, pathways, targets
+from .flows import needs as needs_flow
+from .flows import recommend as recommend_flow
 from .linking.linker import SkillLinker
 from .linking.ranker import RankerModel
 from .progress import ProgressFn
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from .catalog.pipeline import DeclaredSkills
     from .demand import DemandModel
     from .flows.catalog_view import CatalogView
-    from .flows.targets import Occupation
     from .index.faiss_index import FaissIndex
     from .taxonomy.crosswalk import OccupationCodes
 
@@ -201,11 +201,9 @@ class SkillMatch:
     def _changed(self) -> None:
         self.state.changed()
 
-    def occupation(self, query: str) -> Occupation:
+    def occupation(self, query: str) -> targets.Occupation:
         """An occupation by code, title or nearest title (:mod:`skillmatch.flows.targets`)."""
-        from .flows.targets import find_occupation
-
-        return find_occupation(self.context, self.state, query)
+        return targets.find_occupation(self.context, self.state, query)
 
     # ----------------------------------------------------------------- flows
     def demand(self, *, region: str | None = None, occupation: str | None = None,
@@ -213,11 +211,10 @@ class SkillMatch:
                taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
                ) -> dict[str, Any]:
         """The most demanded skills of a slice (:mod:`skillmatch.flows.demand_flow`)."""
-        from .flows.demand_flow import demand
-
-        return demand(self.context, self.taxonomy_service, self.state, region=region,
-                      occupation=occupation, window=window, top=top, order=order,
-                      taxonomies=taxonomies, progress=progress)
+        return demand_flow.demand(
+            self.context, self.taxonomy_service, self.state, region=region,
+            occupation=occupation, window=window, top=top, order=order, taxonomies=taxonomies,
+            progress=progress)
 
     def recommend(self, query: str | None = None, *, occupation: str | None = None,
                   known_skills: Sequence[str] = (), max_cost: float | None = None,
@@ -227,9 +224,7 @@ class SkillMatch:
                   taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
                   ) -> dict[str, Any]:
         """Ranked credentials for a student, explained (:mod:`skillmatch.flows.recommend`)."""
-        from .flows.recommend import recommend
-
-        return recommend(
+        return recommend_flow.recommend(
             self.context, self.linking_service, self.state, query, occupation=occupation,
             known_skills=known_skills, max_cost=max_cost, max_hours=max_hours, types=types,
             delivery=delivery, region=region, k=k, include_unknown_cost=include_unknown_cost,
@@ -242,9 +237,7 @@ class SkillMatch:
                   need_id: str | None = None, k: int = 5, taxonomies: Sequence[str] = ()
                   ) -> dict[str, Any]:
         """Store an employer's skill need; who supplies it (:mod:`skillmatch.flows.needs`)."""
-        from .flows.needs import post_need
-
-        return post_need(
+        return needs_flow.post_need(
             self.context, self.linking_service, self.record_service, self.state, employer,
             role=role, occupation=occupation, required=required, preferred=preferred,
             openings=openings, region=region, date=date, need_id=need_id, k=k,
@@ -257,9 +250,7 @@ class SkillMatch:
                 ) -> dict[str, Any]:
         """A short, cheap sequence of credentials covering an occupation's demand
         (:mod:`skillmatch.flows.pathways`)."""
-        from .flows.pathways import pathway
-
-        return pathway(
+        return pathways.pathway(
             self.context, self.linking_service, self.state, occupation,
             known_skills=known_skills, by=by, max_steps=max_steps,
             target_coverage=target_coverage, max_cost=max_cost, region=region,
@@ -272,11 +263,10 @@ class SkillMatch:
               ) -> dict[str, Any]:
         """Alignment report for a catalogued credential or a free-text description
         (:mod:`skillmatch.flows.align`)."""
-        from .flows.align import align
-
-        return align(self.context, self.linking_service, self.state, credential,
-                     description=description, occupations=occupations, region=region, k=k,
-                     taxonomies=taxonomies, progress=progress)
+        return align_flow.align(
+            self.context, self.linking_service, self.state, credential, description=description,
+            occupations=occupations, region=region, k=k, taxonomies=taxonomies,
+            progress=progress)
 
     # ---------------------------------------------------------------- models
     def train_model(self, name: str, config: Any = None,
