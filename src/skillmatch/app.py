@@ -189,6 +189,11 @@ class SkillMatch:
         """Delete records by id, with their skill mentions and index vectors."""
         return self.record_service.delete_records(kind, ids)
 
+    def check_indexes(self, repair: bool = False) -> list[dict[str, Any]]:
+        """Every stored credential and posting has exactly one live vector (``repair``:
+        bring the index files up to the database first)."""
+        return self.record_service.check_indexes(repair)
+
     # ------------------------------------------------- what the flows read
     @property
     def demand_model(self) -> DemandModel:
@@ -211,10 +216,11 @@ class SkillMatch:
                taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
                ) -> dict[str, Any]:
         """The most demanded skills of a slice (:mod:`skillmatch.flows.demand_flow`)."""
-        return demand_flow.demand(
-            self.context, self.taxonomy_service, self.state, region=region,
-            occupation=occupation, window=window, top=top, order=order, taxonomies=taxonomies,
-            progress=progress)
+        with self.state.pinned(progress):  # one snapshot for the whole call
+            return demand_flow.demand(
+                self.context, self.taxonomy_service, self.state, region=region,
+                occupation=occupation, window=window, top=top, order=order, taxonomies=taxonomies,
+                progress=progress)
 
     def recommend(self, query: str | None = None, *, occupation: str | None = None,
                   known_skills: Sequence[str] = (), max_cost: float | None = None,
@@ -224,12 +230,13 @@ class SkillMatch:
                   taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
                   ) -> dict[str, Any]:
         """Ranked credentials for a student, explained (:mod:`skillmatch.flows.recommend`)."""
-        return recommend_flow.recommend(
-            self.context, self.linking_service, self.state, query, occupation=occupation,
-            known_skills=known_skills, max_cost=max_cost, max_hours=max_hours, types=types,
-            delivery=delivery, region=region, k=k, include_unknown_cost=include_unknown_cost,
-            include_unknown_hours=include_unknown_hours, taxonomies=taxonomies,
-            progress=progress)
+        with self.state.pinned(progress):  # one snapshot for the whole call
+            return recommend_flow.recommend(
+                self.context, self.linking_service, self.state, query, occupation=occupation,
+                known_skills=known_skills, max_cost=max_cost, max_hours=max_hours, types=types,
+                delivery=delivery, region=region, k=k, include_unknown_cost=include_unknown_cost,
+                include_unknown_hours=include_unknown_hours, taxonomies=taxonomies,
+                progress=progress)
 
     def post_need(self, employer: str, *, role: str = "", occupation: str = "",
                   required: Sequence[str] = (), preferred: Sequence[str] = (),
@@ -237,11 +244,12 @@ class SkillMatch:
                   need_id: str | None = None, k: int = 5, taxonomies: Sequence[str] = ()
                   ) -> dict[str, Any]:
         """Store an employer's skill need; who supplies it (:mod:`skillmatch.flows.needs`)."""
-        return needs_flow.post_need(
-            self.context, self.linking_service, self.record_service, self.state, employer,
-            role=role, occupation=occupation, required=required, preferred=preferred,
-            openings=openings, region=region, date=date, need_id=need_id, k=k,
-            taxonomies=taxonomies)
+        with self.state.pinned():  # one snapshot for the whole call
+            return needs_flow.post_need(
+                self.context, self.linking_service, self.record_service, self.state, employer,
+                role=role, occupation=occupation, required=required, preferred=preferred,
+                openings=openings, region=region, date=date, need_id=need_id, k=k,
+                taxonomies=taxonomies)
 
     def pathway(self, occupation: str, *, known_skills: Sequence[str] = (), by: str = "cost",
                 max_steps: int = 4, target_coverage: float = 0.8, max_cost: float | None = None,
@@ -250,12 +258,13 @@ class SkillMatch:
                 ) -> dict[str, Any]:
         """A short, cheap sequence of credentials covering an occupation's demand
         (:mod:`skillmatch.flows.pathways`)."""
-        return pathways.pathway(
-            self.context, self.linking_service, self.state, occupation,
-            known_skills=known_skills, by=by, max_steps=max_steps,
-            target_coverage=target_coverage, max_cost=max_cost, region=region,
-            include_unknown_cost=include_unknown_cost, taxonomies=taxonomies,
-            progress=progress)
+        with self.state.pinned(progress):  # one snapshot for the whole call
+            return pathways.pathway(
+                self.context, self.linking_service, self.state, occupation,
+                known_skills=known_skills, by=by, max_steps=max_steps,
+                target_coverage=target_coverage, max_cost=max_cost, region=region,
+                include_unknown_cost=include_unknown_cost, taxonomies=taxonomies,
+                progress=progress)
 
     def align(self, credential: str | None = None, *, description: str | None = None,
               occupations: Sequence[str] = (), region: str | None = None, k: int = 5,
@@ -263,10 +272,11 @@ class SkillMatch:
               ) -> dict[str, Any]:
         """Alignment report for a catalogued credential or a free-text description
         (:mod:`skillmatch.flows.align`)."""
-        return align_flow.align(
-            self.context, self.linking_service, self.state, credential, description=description,
-            occupations=occupations, region=region, k=k, taxonomies=taxonomies,
-            progress=progress)
+        with self.state.pinned(progress):  # one snapshot for the whole call
+            return align_flow.align(
+                self.context, self.linking_service, self.state, credential, description=description,
+                occupations=occupations, region=region, k=k, taxonomies=taxonomies,
+                progress=progress)
 
     # ---------------------------------------------------------------- models
     def train_model(self, name: str, config: Any = None,

@@ -122,6 +122,28 @@ def index_status(ctx: click.Context, fmt: str) -> None:
     _emit(_app(ctx).index_status(), fmt, _index_table)
 
 
+@index.command("check")
+@click.option("--repair", is_flag=True,
+              help="First bring the record indexes up to the database.")
+@_format_option()
+@click.pass_context
+def index_check(ctx: click.Context, repair: bool, fmt: str) -> None:
+    """Check that every stored credential and posting has exactly one vector in its
+    index, and no vector belongs to a deleted record (exit 1 when not)."""
+    rows = _app(ctx).check_indexes(repair=repair)
+
+    def table(rows: list[dict[str, Any]]) -> Iterable[str]:
+        for r in rows:
+            state = "ok" if r["ok"] else (
+                f"{len(r['missing'])} missing, {len(r['orphans'])} orphans, "
+                f"{r['duplicates']} duplicates; run `skillmatch index check --repair`")
+            yield f"{r['kind']:<12} {r['records']:>8,} records {r['vectors']:>8,} vectors  {state}"
+
+    _emit(rows, fmt, table)
+    if not all(r["ok"] for r in rows):
+        ctx.exit(1)
+
+
 def _index_table(rows: list[dict[str, Any]]) -> Iterable[str]:
     for r in rows:
         if r.get("status") == "missing":

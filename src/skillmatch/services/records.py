@@ -148,3 +148,22 @@ class RecordService:
                 out["index_pending"] = True
         self._state.changed()
         return out
+
+    def check_indexes(self, repair: bool = False) -> list[dict[str, Any]]:
+        """The consistency check of the record indexes against the database: every
+        live record has exactly one live vector and no live vector belongs to a deleted
+        record; with ``repair``, each index first catches up with the database (see
+        :mod:`skillmatch.index.sync`)."""
+        from ..catalog.pipeline import INDEXED, index_lock
+        from ..index.sync import check, sync_record_index
+
+        out = []
+        for kind, name in INDEXED.items():
+            directory = self._ctx.workspace.index_dir(name)
+            if repair:
+                sync_record_index(self._ctx.records, kind, directory, index_lock(directory),
+                                  self._ctx.embedder.dimension,
+                                  {"name": name, "model": self._ctx.embedder.model_id,
+                                   "records": kind})
+            out.append(check(self._ctx.records, kind, directory).to_dict())
+        return out

@@ -5,13 +5,16 @@ credentials' rows, vectors and skills), the posting centroids (per occupation co
 used by postings) and the occupation codes (crosswalks) come from one
 :class:`~.snapshot.Snapshot`, kept current by a :class:`~.snapshot.SnapshotHolder`:
 a write committed by any thread or process shows in the next read, at the cost of
-the records it changed. A flow takes ``snap = state.current()`` once and reads
-everything from it, so one answer never mixes two generations.
+the records it changed. The facade runs each flow inside :meth:`State.pinned`, so
+every read of one call comes from one snapshot and one answer never mixes two
+generations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from ..progress import ProgressFn
@@ -32,10 +35,27 @@ class State:
         self._ctx = ctx
         self._load_linker = load_linker  # what prepare() loads first
         self.holder = SnapshotHolder(ctx, on_taxonomy_change)
+        self._pinned = threading.local()
 
     def current(self, progress: ProgressFn | None = None) -> Snapshot:
-        """The snapshot of the workspace as committed now."""
-        return self.holder.current(progress)
+        """The snapshot of the workspace as committed now (the pinned one inside
+        :meth:`pinned`)."""
+        snap: Snapshot | None = getattr(self._pinned, "snap", None)
+        return snap if snap is not None else self.holder.current(progress)
+
+    @contextmanager
+    def pinned(self, progress: ProgressFn | None = None) -> Iterator[Snapshot]:
+        """Within the block, this thread reads one snapshot (nested blocks share it); a
+        write made inside the block (posting a need) moves the pin to the snapshot
+        that includes it, see :meth:`changed`."""
+        if getattr(self._pinned, "snap", None) is not None:
+            yield self._pinned.snap
+            return
+        self._pinned.snap = self.holder.current(progress)
+        try:
+            yield self._pinned.snap
+        finally:
+            self._pinned.snap = None
 
     @property
     def codes(self) -> OccupationCodes:
@@ -69,10 +89,12 @@ class State:
         here, so the next process starts warm."""
         from ..storage.changes import generation
 
+        if getattr(self._pinned, "snap", None) is not None:  # read your own write
+            self._pinned.snap = self.holder.current()
         snap = self.holder._snapshot
         persisted = snap.persisted if snap is not None else 0
         if generation(self._ctx.conn) - persisted >= PERSIST_AFTER:
-            self.holder.persist(self.current())
+            self.holder.persist(self.holder.current())
 
     def prepare(self, progress: ProgressFn | None, catalog: bool = True) -> None:
         """Load what the flows read, reporting each step to ``progress`` (a first call
