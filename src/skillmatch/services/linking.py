@@ -59,7 +59,8 @@ class LinkingService:
             self._declared_by.clear()
             self._linker = make_linker(
                 self._ctx.settings, ranker=self.ranker, document_model=self.document_model,
-            ).fit(self._ctx.taxonomies, self._ctx.embedder, self._taxonomies.skill_indexes())
+            ).fit(self._ctx.taxonomies, self._ctx.embedder, self._taxonomies.skill_indexes(),
+                  directories=self._ctx.workspace.indexes_dir)
             self._fitted_at = generation
         return self._linker
 

@@ -127,8 +127,8 @@ class TaxonomyService:
                     built.append({**read_manifest(directory), "status": "current"})
                     continue
                 manifest = catalog.build_index(
-                    name, entries(), ctx.embedder, ctx.settings, directory, info, progress
-                )
+                    name, entries(), ctx.embedder, ctx.settings, directory, info, progress,
+                    store=store)
                 built.append({**manifest, "status": "built"})
                 log_index_build(ctx.conn, name)
         return built
