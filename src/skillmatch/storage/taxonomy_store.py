@@ -496,9 +496,9 @@ def _diff(
     add: list[K] = []
     kept: list[tuple[int, K]] = []
     for key in wanted:
-        rids = free.get(key)
-        if rids:
-            kept.append((rids.pop(), key))
+        left = free.get(key)
+        if left:
+            kept.append((left.pop(), key))
         else:
             add.append(key)
     return sorted(i for rids in free.values() for i in rids), add, kept
