@@ -28,6 +28,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,9 @@ class Prepared:
     segments: list[list[Segment]]
     vectors: np.ndarray  # one row per segment, in order
     fallback: dict[int, np.ndarray]  # text position -> vector of texts with no sentence
+
+
+_PARTS_LOCK = threading.RLock()
 
 
 class SkillLinker:
@@ -314,13 +318,11 @@ class SkillLinker:
                    ) -> list[tuple[list[str], np.ndarray]]:
         """Per text: the codes of its candidate skills and their ranker features (what
         :func:`~.ranker.fit_ranker` learns from); the raw linker, whatever the ranker."""
-        saved, self.ranker = self.ranker, None
+        raw = copy.copy(self)  # this linker is shared by threads: never changed in a read
+        raw.ranker = None
         out: list[tuple[list[str], np.ndarray]] = []
-        try:
-            self._run(texts, keep=lambda ranked: ranked, cap=None,
-                      depth=depth or max(self.candidates, 2 * self.top_k), collect=out)
-        finally:
-            self.ranker = saved
+        raw._run(texts, keep=lambda ranked: ranked, cap=None,
+                 depth=depth or max(self.candidates, 2 * self.top_k), collect=out)
         return out
 
     def document_table(self, texts: Sequence[str]) -> list[DocumentCandidates]:
@@ -368,17 +370,25 @@ class SkillLinker:
         if len(self.names_) == 1:
             self.selection([name])
             return self
-        part = self.parts_.get(name)
-        if part is None:
-            self.selection([name])
-            part = copy.copy(self)  # the settings, whatever __init__ takes
-            part.fit(self.store_, self.embedder_, {name: self.indexes_[name]},
-                     directories=self.directories_)
-            self.parts_[name] = part
-        else:  # settings changed since (e.g. a ranker assigned): follow them
-            vars(part).update({k: v for k, v in vars(self).items()
-                               if not k.startswith("_") and not k.endswith("_")})
-        return part
+        with _PARTS_LOCK:  # threads share this linker: one fit per part
+            part = self.parts_.get(name)
+            if part is None:
+                self.selection([name])
+                part = copy.copy(self)  # the settings, whatever __init__ takes
+                part.fit(self.store_, self.embedder_, {name: self.indexes_[name]},
+                         directories=self.directories_)
+                self.parts_[name] = part
+            elif any(getattr(part, k) is not v for k, v in self._settings().items()):
+                # settings changed since (e.g. a ranker assigned): a new part follows them
+                part = copy.copy(part)
+                vars(part).update(self._settings())
+                self.parts_[name] = part
+            return part
+
+    def _settings(self) -> dict[str, Any]:
+        """The parameters of this linker (what its constructor stored)."""
+        return {k: v for k, v in vars(self).items()
+                if not k.startswith("_") and not k.endswith("_")}
 
     def subset(self, taxonomies: Sequence[str] | None = None) -> SkillLinker:
         """This linker restricted to ``taxonomies`` (default: all of them): the part of

@@ -11,6 +11,7 @@ for", both kept until the linker changes.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,25 +45,36 @@ class LinkingService:
         self._ranker_read = False
         self._document: RankerModel | None = None
         self._document_read = False
+        # one fit at a time; a fitted linker is never changed, only replaced whole
+        self._lock = threading.RLock()
 
     def reset(self) -> None:
         """Forget the fitted linker (the next use refits it)."""
-        self._linker = None
+        with self._lock:
+            self._linker = None
 
     @property
     def full_linker(self) -> SkillLinker:
-        """The linker over every indexed taxonomy (what :meth:`linker_for` selects from)."""
+        """The linker over every indexed taxonomy (what :meth:`linker_for` selects from);
+        refitted, by one thread while the others wait, when the change log shows a
+        taxonomy, crosswalk or index change from any process."""
         generation = self._taxonomies.generation
-        if self._linker is None or self._fitted_at != generation:
-            from ..linking.profiles import make_linker
+        linker = self._linker
+        if linker is not None and self._fitted_at == generation:
+            return linker
+        with self._lock:
+            if self._linker is None or self._fitted_at != generation:
+                from ..linking.profiles import make_linker
 
-            self._declared_by.clear()
-            self._linker = make_linker(
-                self._ctx.settings, ranker=self.ranker, document_model=self.document_model,
-            ).fit(self._ctx.taxonomies, self._ctx.embedder, self._taxonomies.skill_indexes(),
-                  directories=self._ctx.workspace.indexes_dir)
-            self._fitted_at = generation
-        return self._linker
+                self._declared_by = {}
+                self._linker = make_linker(
+                    self._ctx.settings, ranker=self.ranker,
+                    document_model=self.document_model,
+                ).fit(self._ctx.taxonomies, self._ctx.embedder,
+                      self._taxonomies.skill_indexes(),
+                      directories=self._ctx.workspace.indexes_dir)
+                self._fitted_at = generation
+            return self._linker
 
     @property
     def linker(self) -> SkillLinker:
@@ -125,8 +137,11 @@ class LinkingService:
         linker = self.linker_for(taxonomies)
         found = self._declared_by.get(id(linker))
         if found is None or found.linker is not linker:
-            found = self._declared_by[id(linker)] = DeclaredSkills(self._ctx.taxonomies,
-                                                                   linker)
+            with self._lock:
+                found = self._declared_by.get(id(linker))
+                if found is None or found.linker is not linker:
+                    found = DeclaredSkills(self._ctx.taxonomies, linker)
+                    self._declared_by[id(linker)] = found
         return found
 
     def link(self, texts: Sequence[str], *, top_k: int | None = None,
