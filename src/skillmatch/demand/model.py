@@ -38,95 +38,27 @@ import json
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from .errors import ArtifactError
-from .regions import region_key, within_key
+from ..errors import ArtifactError
+from ..regions import region_key, within_key
+from .columns import (
+    KINDS,
+    DemandColumns,
+    DemandRecord,
+    Records,
+    day_number,
+    dedupe,
+    encode,
+    extend,
+    iso_day,
+)
 
-EPOCH = date(1970, 1, 1)
 FORMAT = 1
-KINDS = ("posting", "need")
-_COLUMNS = ("kind", "row_id", "code", "region", "occupation", "day", "openings")
-
-
-def _day(value: str | None) -> float:
-    if not value:
-        return math.nan
-    return float((date.fromisoformat(value[:10]) - EPOCH).days)
-
-
-@dataclass(frozen=True)
-class DemandRecord:
-    """A posting or need, as the demand model sees it."""
-
-    kind: str  # posting | need
-    row_id: int
-    code: str
-    region: str
-    occupation: str
-    day: str | None
-    openings: int
-
-
-@dataclass
-class DemandColumns:
-    """Records and their skill mentions as columns: what :meth:`DemandModel.fit`
-    learns from. ``m_record`` indexes the records of these columns."""
-
-    kind: np.ndarray  # int8: 0 posting, 1 need
-    row_id: np.ndarray  # int64
-    code: np.ndarray  # str
-    region: np.ndarray  # str
-    occupation: np.ndarray  # str (as counted: crosswalks applied)
-    day: np.ndarray  # float64 days since 1970 (nan: undated)
-    openings: np.ndarray  # int64
-    m_record: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    m_skill: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
-    m_factor: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
-
-    @classmethod
-    def of(cls, records: Sequence[DemandRecord], mentions: Sequence[tuple[int, int, str]],
-           preferred_weight: float = 0.5) -> DemandColumns:
-        """``mentions``: (index into ``records``, skill row id, role) triples."""
-        m = np.array([(i, s) for i, s, _ in mentions], dtype=np.int64).reshape(-1, 2)
-        return cls(
-            kind=np.array([KINDS.index(r.kind) for r in records], dtype=np.int8),
-            row_id=np.array([r.row_id for r in records], dtype=np.int64),
-            code=_strings([r.code for r in records]),
-            region=_strings([r.region for r in records]),
-            occupation=_strings([r.occupation for r in records]),
-            day=np.array([_day(r.day) for r in records], dtype=np.float64),
-            openings=np.array([r.openings for r in records], dtype=np.int64),
-            m_record=m[:, 0], m_skill=m[:, 1],
-            m_factor=np.array([preferred_weight if role == "preferred" else 1.0
-                               for _, _, role in mentions], dtype=np.float64))
-
-    def __len__(self) -> int:
-        return len(self.row_id)
-
-
-def _strings(values: Sequence[str]) -> np.ndarray:
-    return np.array(list(values) or [], dtype=str) if values else np.empty(0, dtype="<U1")
-
-
-def _dedupe(m_record: np.ndarray, m_skill: np.ndarray, factor: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One mention per (record, skill): the strongest role."""
-    if not len(m_record):
-        return m_record, m_skill, factor
-    order = np.lexsort((-factor, m_skill, m_record))
-    r, s, f = m_record[order], m_skill[order], factor[order]
-    first = np.ones(len(r), dtype=bool)
-    first[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1])
-    return r[first], s[first], f[first]
-
-
 class DemandModel:
     def __init__(
         self,
@@ -171,12 +103,12 @@ class DemandModel:
         self.kind_ = cols.kind.astype(np.int8)
         self.row_id_ = cols.row_id.astype(np.int64)
         self.code_ = cols.code
-        self.regions_, self.region_ = _encode(cols.region)
-        self.occupations_, self.occupation_ = _encode(cols.occupation)
+        self.regions_, self.region_ = encode(cols.region)
+        self.occupations_, self.occupation_ = encode(cols.occupation)
         self.day_ = cols.day.astype(np.float64)
         self.openings_ = cols.openings.astype(np.int64)
         self.alive_ = np.ones(len(cols), dtype=bool)
-        self.m_record_, self.m_skill_, self.m_factor_ = _dedupe(
+        self.m_record_, self.m_skill_, self.m_factor_ = dedupe(
             cols.m_record.astype(np.int64), cols.m_skill.astype(np.int64),
             cols.m_factor.astype(np.float64))
         self.sorted_upto_ = 0
@@ -196,9 +128,9 @@ class DemandModel:
             alive &= ~np.isin(self.row_id_ * 2 + self.kind_, keys)
         n = len(self.row_id_)
         if added is not None and len(added):
-            regions, region = _extend(self.regions_, added.region)
-            occupations, occupation = _extend(self.occupations_, added.occupation)
-            m_record, m_skill, m_factor = _dedupe(added.m_record.astype(np.int64) + n,
+            regions, region = extend(self.regions_, added.region)
+            occupations, occupation = extend(self.occupations_, added.occupation)
+            m_record, m_skill, m_factor = dedupe(added.m_record.astype(np.int64) + n,
                                                   added.m_skill.astype(np.int64),
                                                   added.m_factor.astype(np.float64))
             new.kind_ = np.concatenate([self.kind_, added.kind.astype(np.int8)])
@@ -249,7 +181,7 @@ class DemandModel:
         self.region_keys_ = [region_key(r) for r in self.regions_.tolist()]
         self._occupation_pos = {o: i for i, o in enumerate(self.occupations_.tolist())}
         known = self.day_[self.alive_ & ~np.isnan(self.day_)]
-        ref = _day(self.reference_date) if self.reference_date else (
+        ref = day_number(self.reference_date) if self.reference_date else (
             float(known.max()) if len(known) else 0.0)
         self.reference_day_ = ref
         age = np.where(np.isnan(self.day_), 0.0, np.maximum(ref - self.day_, 0.0))
@@ -290,15 +222,15 @@ class DemandModel:
             return self._profiles
 
     @property
-    def records_(self) -> _Records:
-        return _Records(self)
+    def records_(self) -> Records:
+        return Records(self)
 
     def record(self, i: int) -> DemandRecord:
         day = self.day_[i]
         return DemandRecord(
             KINDS[int(self.kind_[i])], int(self.row_id_[i]), str(self.code_[i]),
             str(self.regions_[self.region_[i]]), str(self.occupations_[self.occupation_[i]]),
-            None if np.isnan(day) else _iso_day(float(day)), int(self.openings_[i]))
+            None if np.isnan(day) else iso_day(float(day)), int(self.openings_[i]))
 
     # ------------------------------------------------------------ persistence
     _ARRAYS = ("kind_", "row_id_", "code_", "regions_", "region_", "occupations_",
@@ -346,7 +278,7 @@ class DemandModel:
         if occupation:
             mask &= self.occupation_ == self._occupation_pos.get(occupation, -1)
         if window:
-            lo, hi = _day(window[0]), _day(window[1])
+            lo, hi = day_number(window[0]), day_number(window[1])
             mask &= (self.day_ >= lo) & (self.day_ < hi)
         return mask
 
@@ -473,40 +405,3 @@ class DemandModel:
         return [self.record(int(i)) for i in top]
 
 
-class _Records(Sequence[DemandRecord]):
-    """The model's records as :class:`DemandRecord` objects, made on access."""
-
-    def __init__(self, model: DemandModel) -> None:
-        self._model = model
-
-    def __len__(self) -> int:
-        return len(self._model.row_id_)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self._model.record(j) for j in range(len(self))[i]]
-        return self._model.record(int(i))
-
-
-def _encode(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(the distinct values, each value's position among them)."""
-    if not len(values):
-        return np.array([""]), np.empty(0, dtype=np.int32)
-    vocab, idx = np.unique(values, return_inverse=True)
-    return vocab, idx.astype(np.int32)
-
-
-def _extend(vocab: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``vocab`` with the new ones among ``values`` appended, and each value's position."""
-    pos = {v: i for i, v in enumerate(vocab.tolist())}
-    fresh = [v for v in dict.fromkeys(values.tolist()) if v not in pos]
-    for v in fresh:
-        pos[v] = len(pos)
-    out = np.concatenate([vocab, np.array(fresh, dtype=str)]) if fresh else vocab
-    return out, np.array([pos[v] for v in values.tolist()], dtype=np.int32)
-
-
-def _iso_day(day: float) -> str:
-    from datetime import timedelta
-
-    return (EPOCH + timedelta(days=int(day))).isoformat()

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..demand import DemandColumns, DemandModel, _day
+from ..demand import DemandColumns, DemandModel, day_number
 from ..progress import ProgressFn
 from ..settings import Settings
 from ..storage.records_store import RecordStore
@@ -87,7 +87,7 @@ def demand_columns(records: RecordStore, ids: dict[str, list[int]] | None,
         region=np.array([r[3] for r in rows], dtype=str) if rows else np.empty(0, "<U1"),
         occupation=(np.array([recode[r[4]] for r in rows], dtype=str) if rows
                     else np.empty(0, "<U1")),
-        day=np.array([_day(r[5]) for r in rows], dtype=np.float64),
+        day=np.array([day_number(r[5]) for r in rows], dtype=np.float64),
         openings=np.array([r[6] for r in rows], dtype=np.int64),
         m_record=np.array(m_record, dtype=np.int64),
         m_skill=np.array(m_skill, dtype=np.int64),
