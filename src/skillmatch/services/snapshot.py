@@ -225,6 +225,15 @@ class SnapshotHolder:
             return None
         return model, int(meta["generation"])
 
+    def persisted_generation(self) -> int:
+        """The generation of the newest persisted demand model (-1 for none)."""
+        try:
+            live = (self.demand_dir / "CURRENT").read_text().strip()
+            meta = json.loads((self.demand_dir / live / "manifest.json").read_text())
+            return int(meta.get("generation", -1))
+        except (FileNotFoundError, ValueError):
+            return -1
+
     def persist(self, snap: Snapshot | None = None) -> None:
         """Write the snapshot's demand model (default: the current one) as the newest
         persisted version, unless a newer one is already there."""
@@ -232,13 +241,12 @@ class SnapshotHolder:
         directory = self.demand_dir
         directory.mkdir(parents=True, exist_ok=True)
         with file_lock(directory.parent / ".demand.lock"):
+            if self.persisted_generation() >= snap.generation:
+                snap.persisted = snap.generation
+                return
             try:
                 live = (directory / "CURRENT").read_text().strip()
-                newest = json.loads((directory / live / "manifest.json").read_text())
-                if int(newest.get("generation", -1)) >= snap.generation:
-                    snap.persisted = snap.generation
-                    return
-            except (FileNotFoundError, ValueError):
+            except FileNotFoundError:
                 live = ""
             version = f"v-{snap.generation:012d}-{uuid.uuid4().hex[:8]}"
             tmp = directory / f".{version}.tmp"

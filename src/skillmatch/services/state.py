@@ -92,7 +92,7 @@ class State:
         if getattr(self._pinned, "snap", None) is not None:  # read your own write
             self._pinned.snap = self.holder.current()
         snap = self.holder._snapshot
-        persisted = snap.persisted if snap is not None else 0
+        persisted = snap.persisted if snap is not None else self.holder.persisted_generation()
         if generation(self._ctx.conn) - persisted >= PERSIST_AFTER:
             self.holder.persist(self.holder.current())
 
