@@ -48,7 +48,7 @@ from .lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: parents grouped per skill
 ENTRY = "linking"  # the key of the index manifest naming the folder
 PREFIX = "linking-"
 META = "meta.json"
@@ -102,6 +102,31 @@ class Lazy(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+class PerKey(Mapping[K, V]):
+    """A mapping over saved columns (keys, raw values) that converts a value on first
+    use: a link reads the stems or parents of a few skills out of thousands."""
+
+    def __init__(self, keys: list[K], raw: list[Any], convert: Callable[[Any], V]) -> None:
+        self._pos = dict(zip(keys, range(len(keys))))
+        self._keys, self._raw, self._convert = keys, raw, convert
+        self._done: dict[K, V] = {}
+
+    def __getitem__(self, key: K) -> V:
+        value = self._done.get(key)
+        if value is None:
+            value = self._done[key] = self._convert(self._raw[self._pos[key]])
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._pos
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class SkillTable(Mapping[int, SkillRow]):
@@ -339,21 +364,14 @@ class LoadedTables(TaxonomyTables):
 
     @cached_property
     def label_stems(self) -> Mapping[int, frozenset[str]]:
-        def load() -> dict[int, frozenset[str]]:
-            data = self._parsed("label_stems")
-            return {sid: frozenset(words.split(" ")) if words else frozenset()
-                    for sid, words in zip(data["ids"], data["stems"])}
-        return Lazy(load)
+        data = self._parsed("label_stems")
+        return PerKey(data["ids"], data["stems"],
+                      lambda words: frozenset(words.split(" ")) if words else frozenset())
 
     @cached_property
     def parents(self) -> Mapping[int, set[str]]:
-        def load() -> dict[int, set[str]]:
-            parents: dict[int, set[str]] = {}
-            data = self._parsed("parents")
-            for sid, code in zip(data["ids"], data["codes"]):
-                parents.setdefault(sid, set()).add(code)
-            return parents
-        return Lazy(load)
+        data = self._parsed("parents")
+        return PerKey(data["ids"], data["codes"], set)
 
     @cached_property
     def titles(self) -> TitleMatcher:
@@ -426,8 +444,8 @@ def write(directory: Path, tables: TaxonomyTables, *, model: str,
         stems = tables.label_stems
         text("label_stems", {"ids": list(stems),
                              "stems": [" ".join(sorted(stems[s])) for s in stems]})
-        pairs = [(sid, code) for sid, codes in tables.parents.items() for code in sorted(codes)]
-        text("parents", {"ids": [p[0] for p in pairs], "codes": [p[1] for p in pairs]})
+        parents = tables.parents
+        text("parents", {"ids": list(parents), "codes": [sorted(parents[s]) for s in parents]})
         table = tables.titles.table_
         text("titles", {"keys": list(table), "taxonomies": [v[0] for v in table.values()],
                         "codes": [v[1] for v in table.values()],

@@ -162,6 +162,8 @@ class SkillLinker:
         are never compared (see :meth:`rank`)."""
         names = sorted(indexes)
         heads = store.versions(names)
+        for name in set(names) - heads.keys():
+            store.get(name)  # raises NotFoundError naming the loaded ones
         self.order_ = _group_order(names, {n: h[0] for n, h in heads.items()})
         self.parts_: dict[str, SkillLinker] = {}
         self.views_: dict[tuple[str, ...], SkillLinker] = {}
@@ -800,13 +802,26 @@ def refuse_stale(name: str, index: FaissIndex, label_ids: np.ndarray,
     the wrong skill. An index that only lacks new labels is used as it is."""
     held = np.fromiter(index.pos_, dtype=np.int64, count=len(index.pos_))
     labels, owners = held[held < DESC_OFFSET], held[held >= DESC_OFFSET] - DESC_OFFSET
-    gone = (np.setdiff1d(labels, label_ids).size
-            + np.setdiff1d(owners, np.fromiter(skill_ids, dtype=np.int64)).size)
+    gone = (_unknown(labels, np.asarray(label_ids, dtype=np.int64))
+            + _unknown(owners, np.fromiter(skill_ids, dtype=np.int64)))
     if gone:
         raise ArtifactError(
             f"the skill index of taxonomy {name!r} is stale: {gone} of its entries name "
             "labels or skills no longer in the taxonomy (it was built before the taxonomy "
             "was replaced); rebuild it with `skillmatch index build --force`")
+
+
+def _unknown(ids: np.ndarray, known: np.ndarray) -> int:
+    """How many of ``ids`` (distinct) are not in ``known``: a binary search each in the
+    sorted ``known`` (label and skill ids come sorted; no hashing of ``ids``)."""
+    if not len(ids):
+        return 0
+    if not len(known):
+        return len(ids)
+    if (known[1:] < known[:-1]).any():
+        known = np.sort(known)
+    pos = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+    return int((known[pos] != ids).sum())
 
 
 TAXONOMY_KINDS = ("esco", "custom", "onet")  # group order by kind: the primary first
