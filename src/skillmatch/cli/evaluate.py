@@ -80,23 +80,39 @@ def eval_linking(
 @click.option("--etpl", "etpl_file", type=click.Path(path_type=Path, dir_okay=False),
               help="A TWC ETPL xlsx (default: the 2024 list in shared data).")
 @click.option("--fit", is_flag=True,
-              help="Fit the weights on the whole crosswalk and write them (see --weights).")
+              help="Fit the weights on the whole crosswalk and write them to --output (the "
+              "package's shipped weights.json only with --overwrite).")
 @click.option("--weights", type=click.Path(path_type=Path, dir_okay=False),
-              help="Weights JSON to read (etpl) or write (--fit); default: the package's.")
+              help="Weights JSON to read (etpl; default: the package's); with --fit, the "
+              "same as --output.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --fit: write the weights here instead of the package's weights.json.")
+@click.option("--overwrite", is_flag=True,
+              help="With --fit: write over an existing file, the package's shipped "
+              "weights.json or --output.")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
 @click.option("--seed", type=SEED, default=13, show_default=True)
 @_format_option()
 @click.pass_context
 def eval_matching(ctx: click.Context, dataset: str, crosswalk: Path | None,
-                  etpl_file: Path | None, fit: bool, weights: Path | None, folds: int,
-                  seed: int, fmt: str) -> None:
+                  etpl_file: Path | None, fit: bool, weights: Path | None,
+                  output: Path | None, overwrite: bool, folds: int, seed: int,
+                  fmt: str) -> None:
     """Programs and occupations: baseline, fixed formula and learned weights side by side."""
     from ..evaluation import matching
 
+    if not fit and (output is not None or overwrite):
+        raise click.UsageError("--output and --overwrite go with --fit (they say where the "
+                               "fitted weights are written)")
+    if fit and weights is not None:
+        if output is not None and output != weights:
+            raise click.UsageError("--fit writes one file: give --output or --weights, not "
+                                   "both")
+        output = weights
     app = _app(ctx)
-    if fit:
-        _emit(matching.fit_matching(app, crosswalk, weights, seed=seed, progress=Progress()),
-              fmt, matching.format_fit)
+    if fit:  # the target is checked before any work: shipped weights kept unless asked
+        _emit(matching.fit_matching(app, crosswalk, output, seed=seed, progress=Progress(),
+                                    overwrite=overwrite), fmt, matching.format_fit)
     elif dataset == "etpl":
         from ..evaluation.matching_etpl import evaluate_etpl, format_etpl
 

@@ -1,5 +1,9 @@
 """``skillmatch models``: export, train, average, quantize and list embedding models, and
-fit the linker's calibrated ranker and document model for the active one."""
+fit the linker's calibrated ranker and document model for the active one.
+
+Nothing shipped is written over unless asked: train, interpolate and quantize refuse an
+existing ``models/<name>`` folder without ``--overwrite``; the fits keep an existing
+ranker.json or document.json without ``--overwrite`` (or write to ``--output``)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..errors import ConflictError
 from ..progress import Progress
 from ._common import (
     FiniteFloatRange,
@@ -22,6 +27,22 @@ from ._common import (
 @click.group()
 def models() -> None:
     """Export and list embedding models."""
+
+
+def _overwrite_option(f: Any) -> Any:
+    """``--overwrite`` of a command that writes a whole ``models/<name>`` folder."""
+    return click.option("--overwrite", is_flag=True,
+                        help="Replace an existing models/<name> folder wholesale (the shipped "
+                        "model's included); without it an existing folder is refused.")(f)
+
+
+def _check_new_model(ctx: click.Context, name: str, overwrite: bool) -> None:
+    """Refuse, before any work, to replace an existing ``models/<name>`` folder (a
+    shipped model's, or one trained earlier) unless ``--overwrite``."""
+    target = Path(_settings(ctx).models_dir) / name
+    if name and target.exists() and not overwrite:
+        raise ConflictError(f"{target} exists and is not replaced: pass --overwrite to "
+                            "replace it wholesale, or choose another --name")
 
 
 @models.command("build")
@@ -68,15 +89,18 @@ def models_build(ctx: click.Context, force: bool, fmt: str) -> None:
 @click.option("--mined-share", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Share of pairs whose hard negative is mined from the base model's "
               "mistakes (the rest: an ESCO hierarchy sibling).")
+@_overwrite_option
 @_format_option()
 @click.pass_context
 def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | None,
                  batch_size: int, learning_rate: float, seed: int,
                  skillskape_limit: int | None, dev_limit: int | None, mined_share: float,
-                 fmt: str) -> None:
-    """Fine-tune the model contrastively on SkillSkape train and ESCO's own texts."""
+                 overwrite: bool, fmt: str) -> None:
+    """Fine-tune the model contrastively on SkillSkape train and ESCO's own texts. An
+    existing models/<name> folder is refused unless --overwrite."""
     from ..training.train import TrainConfig
 
+    _check_new_model(ctx, name, overwrite)
     config = TrainConfig(epochs=epochs, max_steps=max_steps, batch_size=batch_size,
                          learning_rate=learning_rate, seed=seed,
                          skillskape_limit=skillskape_limit, dev_limit=dev_limit,
@@ -99,16 +123,19 @@ def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | 
               help="Comma-separated weights of the fine-tuned model to try.")
 @click.option("--keep-torch", is_flag=True,
               help="Keep the averaged torch weights in models/.<name>.torch (benchmarks).")
+@_overwrite_option
 @_format_option()
 @click.pass_context
 def models_interpolate(ctx: click.Context, source: str, name: str, alphas: str,
-                       keep_torch: bool, fmt: str) -> None:
-    """Average a fine-tuned model with the base model, the weight chosen on dev data."""
+                       keep_torch: bool, overwrite: bool, fmt: str) -> None:
+    """Average a fine-tuned model with the base model, the weight chosen on dev data. An
+    existing models/<name> folder is refused unless --overwrite."""
     try:
         weights = [float(a) for a in alphas.split(",") if a.strip()]
     except ValueError:
         raise click.BadParameter(f"{alphas!r} (expected numbers such as 0.5,0.7)",
                                  param_hint="--alphas") from None
+    _check_new_model(ctx, name, overwrite)
     data = _app(ctx).interpolate_model(source, name, weights, progress=Progress(),
                                        keep_torch=keep_torch)
 
@@ -131,11 +158,14 @@ def models_interpolate(ctx: click.Context, source: str, name: str, alphas: str,
 @click.option("--name", required=True, help="Folder under models/ for the int8 copy.")
 @click.option("--no-check", is_flag=True,
               help="Skip the SkillSkape dev ranking check (agreement is still checked).")
+@_overwrite_option
 @_format_option()
 @click.pass_context
 def models_quantize(ctx: click.Context, source: str, name: str, no_check: bool,
-                    fmt: str) -> None:
-    """Write an int8 copy of an exported model, kept only if it ranks like the original."""
+                    overwrite: bool, fmt: str) -> None:
+    """Write an int8 copy of an exported model, kept only if it ranks like the original.
+    An existing models/<name> folder is refused unless --overwrite."""
+    _check_new_model(ctx, name, overwrite)
     data = _app(ctx).quantize_model(source, name, check=not no_check)
 
     def table(d: dict[str, Any]) -> Iterable[str]:

@@ -16,7 +16,8 @@ a logistic regression per direction over the signals of :mod:`skillmatch.matchin
 scored out of fold (k folds over programs, seeded: no program is in both the fit and
 the folds it is scored in; the family prior is counted from the fit's programs only),
 with each feature dropped in turn as ablations. ``--fit`` fits on every program of the
-file and writes the weights JSON the product and the ETPL evaluation use.
+file and writes the weights JSON the product and the ETPL evaluation use: to
+``--output PATH``, or over the package's own file (shipped) only with ``--overwrite``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import numpy as np
 
 from ..app import ProgressFn, SkillMatch
 from ..datasets import read_cip
-from ..errors import InputError, NotFoundError
+from ..errors import ConflictError, InputError, NotFoundError
 from ..matching.features import Programs, load_occupations, text_features
 from ..matching.prior import FamilyPrior
 from ..matching.weights import (
@@ -192,9 +193,24 @@ def evaluate_matching(app: SkillMatch, crosswalk: Path | None = None, folds: int
     }
 
 
+def weights_target(output: Path | None = None, overwrite: bool = False) -> Path:
+    """Where ``--fit`` writes: ``output``, else the package's weights.json. A file already
+    there is never written over unless ``overwrite``: the package's ships with it."""
+    path = Path(output) if output is not None else WEIGHTS_FILE
+    if path.exists() and not overwrite:
+        whose = "the shipped matching weights" if path == WEIGHTS_FILE else "a file"
+        raise ConflictError(f"{path} exists ({whose}) and is not written over: pass "
+                            "--overwrite to replace it, or --output PATH to write elsewhere")
+    return path
+
+
 def fit_matching(app: SkillMatch, crosswalk: Path | None = None, output: Path | None = None,
-                 seed: int = SEED, progress: ProgressFn | None = None) -> dict[str, Any]:
-    """Fit both directions on every program of the crosswalk; write the weights JSON."""
+                 seed: int = SEED, progress: ProgressFn | None = None,
+                 overwrite: bool = False) -> dict[str, Any]:
+    """Fit both directions on every program of the crosswalk; write the weights JSON to
+    :func:`weights_target` (checked before any work: an existing file, the package's
+    shipped one included, is refused unless ``overwrite``)."""
+    target = weights_target(output, overwrite)
     start = time.time()
     data = crosswalk_features(app, crosswalk, progress)
     cips, gold, socs = data["cips"], data["gold"], data["occupations"].socs
@@ -210,7 +226,7 @@ def fit_matching(app: SkillMatch, crosswalk: Path | None = None, output: Path | 
         "model": "sklearn LogisticRegression(C=1, class_weight='balanced') on standardised "
                  "features, every program x every SOC occupation",
         "command": "skillmatch eval matching --fit"})
-    path = weights.save(output or WEIGHTS_FILE)
+    path = weights.save(target)
     return {"path": str(path), "programs": len(cips), "candidates": len(socs),
             "model": app.embedder.model_id, "seed": seed,
             "weights": {d: s.weights_table() for d, s in scorers.items()},
