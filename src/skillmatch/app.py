@@ -34,11 +34,9 @@ from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .catalog.models import Record
-    from .catalog.pipeline import DeclaredSkills
     from .demand import DemandModel
     from .flows.catalog_view import CatalogView
     from .index.faiss_index import FaissIndex
-    from .taxonomy.crosswalk import OccupationCodes
 
 __all__ = ["RECORD_KINDS", "ProgressFn", "SkillMatch"]
 
@@ -107,11 +105,6 @@ class SkillMatch:
     def list_crosswalks(self) -> list[dict[str, Any]]:
         return self.taxonomy_service.list_crosswalks()
 
-    @property
-    def occupation_codes(self) -> OccupationCodes:
-        """Occupation codes of any release read as O*NET-SOC 2019 (the crosswalks)."""
-        return self.state.codes
-
     def build_indexes(self, taxonomies: Sequence[str] = (), *, force: bool = False,
                       progress: ProgressFn | None = None) -> list[dict[str, Any]]:
         """Build the skill and occupation indexes of the named (default: all) taxonomies."""
@@ -134,24 +127,12 @@ class SkillMatch:
         return self.linking_service.linker_for(taxonomies)
 
     @property
-    def full_linker(self) -> SkillLinker:
-        return self.linking_service.full_linker
-
-    @property
     def ranker(self) -> RankerModel | None:
         return self.linking_service.ranker
 
     @property
     def document_model(self) -> RankerModel | None:
         return self.linking_service.document_model
-
-    @property
-    def declared(self) -> DeclaredSkills:
-        """Resolves declared skills (ids, labels, free text); rebuilt with the linker."""
-        return self.linking_service.declared_for(None)
-
-    def declared_for(self, taxonomies: Sequence[str] | None) -> DeclaredSkills:
-        return self.linking_service.declared_for(taxonomies)
 
     def link(self, texts: Sequence[str], *, top_k: int | None = None,
              threshold: float | None = None, taxonomies: Sequence[str] = ()
@@ -202,9 +183,6 @@ class SkillMatch:
     @property
     def catalog_view(self) -> CatalogView:
         return self.state.catalog
-
-    def _changed(self) -> None:
-        self.state.changed()
 
     def occupation(self, query: str) -> targets.Occupation:
         """An occupation by code, title or nearest title (:mod:`skillmatch.flows.targets`)."""

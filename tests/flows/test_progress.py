@@ -24,7 +24,7 @@ class Recorder:
 
 
 def test_align_reports_every_slow_step_of_its_first_call(with_onet) -> None:
-    with_onet._changed()  # as in a new process: nothing fitted or loaded yet
+    with_onet.state.holder.drop()  # as in a new process: nothing fitted or loaded yet
     rec = Recorder()
     with_onet.align("cna", progress=rec)
     stages = rec.stages()

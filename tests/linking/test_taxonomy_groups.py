@@ -56,7 +56,7 @@ def both(app):
 
 
 def _linker(app, names, ranker=None):
-    indexes = {n: app.full_linker.indexes_[n] for n in names}
+    indexes = {n: app.linking_service.full_linker.indexes_[n] for n in names}
     return SkillLinker(threshold=0.3, ranker=ranker).fit(app.taxonomies, app.embedder, indexes)
 
 
@@ -111,7 +111,7 @@ def test_document_vectors_and_import_with_several(both) -> None:
 def test_declared_free_text_takes_the_first_group_that_passes(both) -> None:
     """Declared skills in free text: each taxonomy's best, the primary's first when it
     passes its threshold, else the next taxonomy's (never one score against another)."""
-    declared = both.declared
+    declared = both.linking_service.declared_for(None)
     [word], missed = declared.resolve(["Microsoft Word documents"])
     assert not missed
     assert both.taxonomies.skills_by_id([word.skill_id])[word.skill_id].code == "tech:word"

@@ -25,7 +25,7 @@ def test_each_cache_is_built_once_and_read_through_the_facade(loaded) -> None:
     held = _held(loaded)
     assert _held(loaded) == held and all(_held(loaded)[n] is held[n] for n in CACHES)
     assert loaded.demand_model is held["demand"] and loaded.catalog_view is held["catalog"]
-    assert loaded.occupation_codes is held["codes"]
+    assert loaded.state.codes is held["codes"]
     assert held["demand"].size()["records"] == 9 and len(held["catalog"].rows) == 3
 
 

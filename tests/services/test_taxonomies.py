@@ -23,14 +23,14 @@ def test_selection_reads_names_comma_lists_and_the_setting(app) -> None:
 
 def test_an_index_build_or_an_import_refits_the_linker(app, monkeypatch) -> None:
     service = app.linking_service
-    first = app.full_linker
-    declared = app.declared
-    assert app.full_linker is first and app.declared is declared  # kept between calls
+    first = service.full_linker
+    declared = service.declared_for(None)
+    assert service.full_linker is first and service.declared_for(None) is declared  # kept
     generation = app.taxonomy_service.generation
     app.build_indexes(force=True)  # a build (not a no-op: every index is current)
     assert app.taxonomy_service.generation > generation
-    second = app.full_linker
-    assert second is not first and app.declared is not declared
+    second = service.full_linker
+    assert second is not first and service.declared_for(None) is not declared
     import skillmatch.taxonomy as taxonomy
 
     monkeypatch.setattr(taxonomy, "read_taxonomy", lambda *a, **k: tiny_bundle("more"))
@@ -41,7 +41,7 @@ def test_an_index_build_or_an_import_refits_the_linker(app, monkeypatch) -> None
 
 def test_a_selected_taxonomy_needs_an_index(app) -> None:
     app.taxonomies.save(tiny_bundle("esco"))  # loaded, never indexed
-    assert set(app.full_linker.indexes_) == {"tiny"}
+    assert set(app.linking_service.full_linker.indexes_) == {"tiny"}
     with pytest.raises(ArtifactError, match="taxonomy 'esco' has no skill index"):
         app.linker_for(["esco"])
     assert [s["status"] for s in app.index_status() if s["name"].endswith("-esco")] == [

@@ -168,5 +168,5 @@ def test_real_crosswalks(shared: Path, settings) -> None:
         saved = {s["kind"]: s for s in app.import_crosswalk(shared / "onet-soc-crosswalks")}
         assert saved["onet-2010"]["pairs"] > 1100 and saved["soc-2010"]["pairs"] > 840
         app.taxonomies.save(onet_bundle())
-        assert app.occupation_codes.candidates("15-1142.00") == (["15-1244.00"], "onet-2010")
-        assert app.occupation_codes.candidates("15-1151")[0][0] == "15-1232.00"
+        assert app.state.codes.candidates("15-1142.00") == (["15-1244.00"], "onet-2010")
+        assert app.state.codes.candidates("15-1151")[0][0] == "15-1232.00"
