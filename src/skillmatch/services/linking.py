@@ -168,11 +168,16 @@ class LinkingService:
         from ..matching.cache import DIRNAME
 
         linker = self.linker
-        if self._matcher is None or self._matcher.linker is not linker:
-            ctx = self._ctx
-            found = load_matcher(ctx.conn, ctx.embedder, ctx.workspace.derived_dir(DIRNAME),
-                                 linker, progress=progress)
-            if isinstance(found, str):
-                return found
-            self._matcher = found
-        return self._matcher
+        matcher = self._matcher
+        if matcher is not None and matcher.linker is linker:
+            return matcher
+        with self._lock:  # one load at a time; readers of the old matcher keep it
+            if self._matcher is None or self._matcher.linker is not linker:
+                ctx = self._ctx
+                found = load_matcher(ctx.conn, ctx.embedder,
+                                     ctx.workspace.derived_dir(DIRNAME), linker,
+                                     progress=progress)
+                if isinstance(found, str):
+                    return found
+                self._matcher = found
+            return self._matcher
