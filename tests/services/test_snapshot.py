@@ -101,3 +101,21 @@ def test_a_taxonomy_import_refits_demand(loaded, monkeypatch) -> None:
     loaded.import_taxonomy("custom", "unused.csv")
     _ = loaded.demand_model
     assert fits == [1]
+
+
+def test_a_workspace_without_stored_vectors_gets_them_from_its_index(loaded) -> None:
+    """Workspaces made before vectors were kept in the database: the first snapshot
+    stores them from the index files, and the catalogue reads them."""
+    import numpy as np
+
+    from skillmatch.index.faiss_index import FaissIndex
+
+    expected = loaded.catalog_view.vectors.copy()
+    assert np.abs(expected).sum() > 0
+    loaded.conn.execute("DELETE FROM record_vectors")  # autocommit
+    fresh = SkillMatch(loaded.settings)
+    got = fresh.catalog_view
+    np.testing.assert_allclose(got.vectors, expected, atol=1e-6)
+    index, _ = FaissIndex.load(fresh.workspace.index_dir("credentials"))
+    assert fresh.context.records.vector_count("credential") == index.count == len(got.rows)
+    fresh.close()

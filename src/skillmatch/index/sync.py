@@ -96,8 +96,9 @@ def sync_record_index(store: RecordStore, kind: str, directory: Path, lock: Path
 def _reconcile(store: RecordStore, kind: str, index: FaissIndex, dimension: int,
                full: bool) -> dict[str, Any]:
     """Vectors for live records the index lacks (from the database), tombstones for
-    index entries of records that are gone; ``full`` also back-fills the database's
-    vectors of records indexed before vectors were stored there."""
+    index entries of records that are gone; and back-fills the database's vectors of
+    records indexed before vectors were stored there (``full``: check for them even
+    when the counts agree)."""
     live = set(store.ids(kind))
     indexed = set(index.pos_)
     out: dict[str, Any] = {"added": [], "removed": 0}
@@ -114,7 +115,7 @@ def _reconcile(store: RecordStore, kind: str, index: FaissIndex, dimension: int,
         if len(ids) < len(missing):
             log.warning("%s index: %d records have no stored vector; re-import them with "
                         "--force", kind, len(missing) - len(ids))
-    if full:
+    if full or store.vector_count(kind) < len(live):
         stored = store.vector_ids(kind)
         backfill = sorted((live & indexed) - stored)
         if backfill:

@@ -109,6 +109,8 @@ class SnapshotHolder:
         if snap is not None and snap.generation == changes.generation(conn):
             return snap
         with self._lock:
+            if self._snapshot is None:
+                self._backfill_vectors()
             with _read(conn):
                 generation = changes.generation(conn)
                 snap = self._snapshot
@@ -123,6 +125,23 @@ class SnapshotHolder:
         """Forget the snapshot (the next call builds one from the persisted state)."""
         with self._lock:
             self._snapshot = None
+
+    def _backfill_vectors(self) -> None:
+        """A workspace from before record vectors were kept in the database gets them
+        from its index files, once (the catalogue and centroids read them there)."""
+        from ..catalog.pipeline import INDEXED, index_lock
+        from ..index.faiss_index import exists
+        from ..index.sync import sync_record_index
+
+        records = self._ctx.records
+        for kind, name in INDEXED.items():
+            directory = self._ctx.workspace.index_dir(name)
+            if records.count(kind) > records.vector_count(kind) and exists(directory):
+                log.info("storing the vectors of the %s index in the database (once)", name)
+                sync_record_index(records, kind, directory, index_lock(directory),
+                                  self._ctx.embedder.dimension,
+                                  {"name": name, "model": self._ctx.embedder.model_id,
+                                   "records": kind})
 
     # ---------------------------------------------------------------- build
     def _next(self, old: Snapshot | None, generation: int,

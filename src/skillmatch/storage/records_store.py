@@ -253,6 +253,11 @@ class RecordStore:
                   if blobs else np.zeros((0, dimension), dtype=np.float32))
         return np.array(found, dtype=np.int64), matrix
 
+    def vector_count(self, kind: str) -> int:
+        """How many ``kind`` records have a stored vector."""
+        return int(self.conn.execute("SELECT count(*) FROM record_vectors WHERE"
+                                     " record_kind=?", (kind,)).fetchone()[0])
+
     def vector_ids(self, kind: str) -> set[int]:
         """Row ids of the ``kind`` records that have a stored vector."""
         return {int(r[0]) for r in self.conn.execute(
