@@ -91,15 +91,21 @@ def test_saved_tables_link_exactly_like_computed_ones(app, settings_, caplog) ->
     assert dict(loaded.skills_) == dict(computed.skills_)
     assert list(loaded.skills_) == list(computed.skills_)
     a, b = loaded.lexicon_, computed.lexicon_
-    assert (a.keys_, a.owners_, a.entries_, a.kinds_, a.starts_, a.proper_, a.max_len_) == \
-        (b.keys_, b.owners_, b.entries_, b.kinds_, b.starts_, b.proper_, b.max_len_)
+    assert a.table() == b.table() and list(a.strings_) == list(b.strings_)
+    assert (a.firsts_, a.max_len_) == (b.firsts_, b.max_len_)
+    for name in ("values_", "shard_starts_", "owners_", "entries_", "kinds_", "starts_"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
     assert loaded.acronym_labels_ == computed.acronym_labels_ and loaded.acronym_labels_
     assert dict(loaded.preferred_label_) == dict(computed.preferred_label_)
     assert dict(loaded.label_stems_) == dict(computed.label_stems_)
     if settings_:
         assert dict(loaded.titles_.table_) == dict(computed.titles_.table_)
         assert dict(loaded.parents_) == dict(computed.parents_)
-        assert vars(loaded.bm25_) == vars(computed.bm25_)
+        x, y = loaded.bm25_, computed.bm25_
+        assert (x.vocab_, x.idf_, x.owners_, x.lengths_, x.avg_length_) == \
+            (y.vocab_, y.idf_, y.owners_, y.lengths_, y.avg_length_)
+        for name in ("terms_", "tfs_", "starts_"):
+            assert np.array_equal(getattr(x, name), getattr(y, name)), name
         assert loaded.feature_row_ == computed.feature_row_
         assert np.array_equal(loaded.pref_vectors_, computed.pref_vectors_)
         assert np.array_equal(loaded.desc_vectors_, computed.desc_vectors_)
@@ -153,7 +159,7 @@ def test_tables_of_another_import_fall_back_and_see_its_labels(app, caplog) -> N
         linker = fitted(app, directory)
     assert linker.fitted_.source == "computed"
     assert "skillmatch index build --force" in caplog.records[0].getMessage()
-    assert "resuscitate a patient" in linker.lexicon_.index_
+    assert "resuscitate a patient" in linker.lexicon_.table()
     assert not catalog.is_current(directory, app.embedder, app.taxonomies.get("tiny"),
                                   app.settings)
     caplog.clear()
@@ -161,7 +167,7 @@ def test_tables_of_another_import_fall_back_and_see_its_labels(app, caplog) -> N
     with caplog.at_level(logging.WARNING, logger="skillmatch.linking.derived"):
         rebuilt = fitted(app, directory)
     assert not caplog.records and rebuilt.fitted_.source == "loaded"
-    assert "resuscitate a patient" in rebuilt.lexicon_.index_
+    assert "resuscitate a patient" in rebuilt.lexicon_.table()
 
 
 @pytest.mark.parametrize("damage", ["folder", "file", "format"])
@@ -174,7 +180,7 @@ def test_damaged_tables_fall_back(app, caplog, damage: str) -> None:
             path.unlink()
         folder.rmdir()
     elif damage == "file":
-        (folder / "lexicon_owners.npy").unlink()
+        (folder / "lexicon_strings_blob.npy").unlink()
     else:
         manifest = json.loads((directory / "manifest.json").read_text())
         manifest["linking"]["format"] = derived.FORMAT + 1

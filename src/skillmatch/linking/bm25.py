@@ -67,11 +67,13 @@ class LabelBM25:
                 tfs.append(tf)
             starts.append(len(terms))
         self._set(vocab, [math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in vocab],
-                  owners, [sum(docs[o].values()) for o in owners], terms, tfs, starts)
+                  owners, [sum(docs[o].values()) for o in owners],
+                  np.array(terms, dtype=np.int32), np.array(tfs, dtype=np.int32),
+                  np.array(starts, dtype=np.int64))
         return self
 
     def _set(self, vocab: list[str], idf: list[float], owners: list[int], lengths: list[int],
-             terms: list[int], tfs: list[int], starts: list[int]) -> None:
+             terms: np.ndarray, tfs: np.ndarray, starts: np.ndarray) -> None:
         self.vocab_, self.idf_ = vocab, idf
         self.term_id_ = dict(zip(vocab, range(len(vocab))))
         self.owners_, self.lengths_ = owners, lengths
@@ -87,9 +89,7 @@ class LabelBM25:
             "idf": np.array(self.idf_, dtype=np.float64),
             "owners": np.array(self.owners_, dtype=np.int64),
             "lengths": np.array(self.lengths_, dtype=np.int64),
-            "terms": np.array(self.terms_, dtype=np.int32),
-            "tfs": np.array(self.tfs_, dtype=np.int32),
-            "starts": np.array(self.starts_, dtype=np.int64),
+            "terms": self.terms_, "tfs": self.tfs_, "starts": self.starts_,
         }
         return meta, arrays
 
@@ -98,8 +98,7 @@ class LabelBM25:
         """The model :meth:`export` saved, as :meth:`fit` left it."""
         bm25 = cls(float(meta["k1"]), float(meta["b"]))
         bm25._set(list(meta["vocab"]), arrays["idf"].tolist(), arrays["owners"].tolist(),
-                  arrays["lengths"].tolist(), arrays["terms"].tolist(), arrays["tfs"].tolist(),
-                  arrays["starts"].tolist())
+                  arrays["lengths"].tolist(), arrays["terms"], arrays["tfs"], arrays["starts"])
         return bm25
 
     # ----------------------------------------------------------------- score
@@ -113,8 +112,8 @@ class LabelBM25:
             if row is None or not query:
                 out[owner] = 0.0
                 continue
-            a, z = self.starts_[row], self.starts_[row + 1]
-            doc = dict(zip(self.terms_[a:z], self.tfs_[a:z]))
+            a, z = int(self.starts_[row]), int(self.starts_[row + 1])
+            doc = dict(zip(self.terms_[a:z].tolist(), self.tfs_[a:z].tolist()))
             norm = self.k1 * (1 - self.b + self.b * self.lengths_[row] / self.avg_length_)
             total = 0.0
             for term in query:

@@ -11,8 +11,9 @@ called by :func:`~..index.catalog.build_index`) into a folder beside the skill i
 index manifest names together with what the tables depend on: the format, the
 derivation parameters (:data:`DERIVATION`), the import's ``imported_at`` and the model.
 
-A linker loads them (:func:`tables`): numbers as ``.npy`` files, memory-mapped; strings
-as JSON, read at once and parsed on first use; nothing pickled. A skill index without
+A linker loads them (:func:`tables`): ``.npy`` files, memory-mapped when large, strings
+among them as UTF-8 columns (:mod:`.columns`) decoded only when read; a few small lists
+as JSON, parsed on first use; nothing pickled. A skill index without
 them (built by an older release), or with tables of another import or other parameters,
 is linked as before, from tables computed from the database
 (:class:`ComputedTables`), with a warning naming the command that rebuilds them.
@@ -29,7 +30,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,12 +44,13 @@ from . import bm25 as _bm25
 from . import document as _document
 from . import lexicon as _lexicon
 from .bm25 import LabelBM25
+from .columns import Grouped, StringColumn, arrays_with
 from .document import TitleMatcher, acronym_entries
 from .lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: parents grouped per skill
+FORMAT = 3  # 3: strings as UTF-8 columns, the lexicon by first token
 ENTRY = "linking"  # the key of the index manifest naming the folder
 PREFIX = "linking-"
 META = "meta.json"
@@ -104,54 +106,26 @@ class Lazy(Mapping[K, V]):
         return len(self.data)
 
 
-class PerKey(Mapping[K, V]):
-    """A mapping over saved columns (keys, raw values) that converts a value on first
-    use: a link reads the stems or parents of a few skills out of thousands."""
-
-    def __init__(self, keys: list[K], raw: list[Any], convert: Callable[[Any], V]) -> None:
-        self._pos = dict(zip(keys, range(len(keys))))
-        self._keys, self._raw, self._convert = keys, raw, convert
-        self._done: dict[K, V] = {}
-
-    def __getitem__(self, key: K) -> V:
-        value = self._done.get(key)
-        if value is None:
-            value = self._done[key] = self._convert(self._raw[self._pos[key]])
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._pos
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._keys)
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-
 class SkillTable(Mapping[int, SkillRow]):
     """Skill row id -> :class:`SkillRow` of one taxonomy, from saved columns; a row is
     made on first use (a link reads a handful of the thousands)."""
 
-    def __init__(self, taxonomy: str, ids: list[int], columns: dict[str, list[str]],
-                 descriptions: Callable[[], list[str]]) -> None:
+    COLUMNS = ("code", "label", "description", "skill_type", "reuse_level")
+
+    def __init__(self, taxonomy: str, ids: list[int], columns: Mapping[str, Sequence[str]]
+                 ) -> None:
         self.taxonomy = taxonomy
         self._ids = ids
         self._pos = dict(zip(ids, range(len(ids))))
         self._columns = columns
-        self._descriptions = descriptions
         self._rows: dict[int, SkillRow] = {}
-
-    @cached_property
-    def descriptions(self) -> list[str]:
-        return self._descriptions()
 
     def __getitem__(self, sid: int) -> SkillRow:
         row = self._rows.get(sid)
         if row is None:
             i, c = self._pos[sid], self._columns
-            row = SkillRow(self._ids[i], c["codes"][i], c["labels"][i], self.taxonomy,
-                           self.descriptions[i], c["skill_types"][i], c["reuse_levels"][i])
+            row = SkillRow(self._ids[i], c["code"][i], c["label"][i], self.taxonomy,
+                           c["description"][i], c["skill_type"][i], c["reuse_level"][i])
             self._rows[sid] = row
         return row
 
@@ -325,7 +299,7 @@ class LoadedTables(TaxonomyTables):
         return json.loads(self._json[name])
 
     def _prefixed(self, prefix: str) -> dict[str, np.ndarray]:
-        return {k[len(prefix):]: v for k, v in self._arrays.items() if k.startswith(prefix)}
+        return arrays_with(prefix, self._arrays)
 
     @cached_property
     def _skill_ids(self) -> list[int]:
@@ -343,8 +317,9 @@ class LoadedTables(TaxonomyTables):
 
     @cached_property
     def skills(self) -> Mapping[int, SkillRow]:
-        return SkillTable(self.name, self._skill_ids, self._parsed("skills"),
-                          lambda: list(self._parsed("skill_descriptions")))
+        return SkillTable(self.name, self._skill_ids, {
+            c: StringColumn(self._arrays[f"skills_{c}_blob"], self._arrays[f"skills_{c}_offsets"])
+            for c in SkillTable.COLUMNS})
 
     @cached_property
     def bm25(self) -> LabelBM25:
@@ -364,14 +339,11 @@ class LoadedTables(TaxonomyTables):
 
     @cached_property
     def label_stems(self) -> Mapping[int, frozenset[str]]:
-        data = self._parsed("label_stems")
-        return PerKey(data["ids"], data["stems"],
-                      lambda words: frozenset(words.split(" ")) if words else frozenset())
+        return Grouped.decode(arrays_with("label_stems_", self._arrays), frozenset)
 
     @cached_property
     def parents(self) -> Mapping[int, set[str]]:
-        data = self._parsed("parents")
-        return PerKey(data["ids"], data["codes"], set)
+        return Grouped.decode(arrays_with("parents_", self._arrays), set)
 
     @cached_property
     def titles(self) -> TitleMatcher:
@@ -425,12 +397,12 @@ def write(directory: Path, tables: TaxonomyTables, *, model: str,
         skill_ids = sorted(skills)
         rows = [skills[s] for s in skill_ids]
         array("skill_ids", np.array(skill_ids, dtype=np.int64))
-        text("skills", {"codes": [r.code for r in rows], "labels": [r.label for r in rows],
-                        "skill_types": [r.skill_type for r in rows],
-                        "reuse_levels": [r.reuse_level for r in rows]})
-        text("skill_descriptions", [r.description for r in rows])
+        for column in SkillTable.COLUMNS:
+            blob, offsets = StringColumn.encode(getattr(r, column) for r in rows)
+            array(f"skills_{column}_blob", blob)
+            array(f"skills_{column}_offsets", offsets)
         lex_meta, lex_arrays = tables.lexicon.export()
-        text("lexicon", {k: lex_meta.pop(k) for k in ("keys", "proper_prefixes")})
+        text("lexicon", {"firsts": lex_meta.pop("firsts")})
         for name, value in lex_arrays.items():
             array(f"lexicon_{name}", value)
         bm25_meta, bm25_arrays = tables.bm25.export()
@@ -441,11 +413,9 @@ def write(directory: Path, tables: TaxonomyTables, *, model: str,
         array("preferred_label", np.array([preferred.get(s, -1) for s in skill_ids],
                                           dtype=np.int64))
         array("acronyms", np.array(sorted(tables.acronyms), dtype=np.int64))
-        stems = tables.label_stems
-        text("label_stems", {"ids": list(stems),
-                             "stems": [" ".join(sorted(stems[s])) for s in stems]})
-        parents = tables.parents
-        text("parents", {"ids": list(parents), "codes": [sorted(parents[s]) for s in parents]})
+        for name, groups in (("label_stems", tables.label_stems), ("parents", tables.parents)):
+            for part, value in Grouped.encode(groups).items():
+                array(f"{name}_{part}", value)
         table = tables.titles.table_
         text("titles", {"keys": list(table), "taxonomies": [v[0] for v in table.values()],
                         "codes": [v[1] for v in table.values()],
@@ -464,7 +434,7 @@ def write(directory: Path, tables: TaxonomyTables, *, model: str,
             "taxonomy": {"name": tables.name, "imported_at": tables.imported_at},
             "model": model,
             "counts": {"labels": int(len(ids)), "skills": len(skill_ids),
-                       "lexicon_keys": len(tables.lexicon.keys_),
+                       "lexicon_keys": len(tables.lexicon.starts_) - 1,
                        "bm25_terms": len(tables.bm25.vocab_), "titles": len(table)},
             "files": sorted(files),
         }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..text import tokens
+from .columns import StringColumn
 
 # Labels that are ordinary words in running text would fire everywhere.
 _STOP = frozenset(
@@ -34,10 +35,13 @@ class LexicalHit:
 class Lexicon:
     """Maps normalised labels to the skills that carry them.
 
-    The table is kept flat, so that it saves to arrays and loads without refitting
-    (:meth:`export`, :meth:`restore`): ``keys_[g]`` is a label key, and its rows
-    (owner, entry, kind) are positions ``starts_[g]`` to ``starts_[g + 1]`` of
-    ``owners_``, ``entries_`` and ``kinds_``, in the order the labels were given."""
+    Kept as arrays, so that it saves with the index and loads without refitting
+    (:meth:`export`, :meth:`restore`): label group ``g`` (one normalised key) owns rows
+    ``starts_[g]`` to ``starts_[g + 1]`` of ``owners_``, ``entries_`` and ``kinds_``, in
+    the order the labels were given. ``strings_`` holds every key and every token prefix
+    of a key (``values_``: the key's group, -1 for a prefix only), grouped by first
+    token; the scan reads the strings of a text's words only (:meth:`_shard`), so a
+    lexicon of 100,000 labels starts without building a dict of them all."""
 
     def __init__(self, min_chars: int = 3) -> None:
         self.min_chars = min_chars
@@ -50,48 +54,77 @@ class Lexicon:
             if not key or n > MAX_TOKENS or len(key) < self.min_chars or key in _STOP:
                 continue
             table.setdefault(key, []).append((owner, entry, kind))
-        keys = list(table)
-        owners: list[int] = []
-        entries: list[int] = []
-        kinds: list[str] = []
-        starts = [0]
-        for key in keys:
-            for owner, entry, kind in table[key]:
-                owners.append(owner)
-                entries.append(entry)
-                kinds.append(kind)
-            starts.append(len(owners))
-        # every proper token prefix of every key, so a scan stops as soon as no label
-        # can match
-        proper: set[str] = set()
-        for key in keys:
+        rows = [row for key in table for row in table[key]]
+        starts = np.zeros(len(table) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in table.values()], out=starts[1:])
+        # every key and every token prefix of a key, so that a scan stops as soon as no
+        # label can match, grouped by first token
+        value = {key: g for g, key in enumerate(table)}
+        for key in table:
             parts = key.split(" ")
             for j in range(1, len(parts)):
-                proper.add(" ".join(parts[:j]))
-        self._set(keys, owners, entries, kinds, starts, sorted(proper - table.keys()))
+                value.setdefault(" ".join(parts[:j]), -1)
+        strings = sorted(value, key=lambda k: (k.split(" ", 1)[0], k))
+        firsts = list(dict.fromkeys(k.split(" ", 1)[0] for k in strings))
+        shard = dict(zip(firsts, range(len(firsts))))
+        positions = np.array([shard[k.split(" ", 1)[0]] for k in strings], dtype=np.int64)
+        shard_starts = np.searchsorted(positions, np.arange(len(firsts) + 1))
+        self._set(
+            strings, np.array([value[k] for k in strings], dtype=np.int64), firsts,
+            np.asarray(shard_starts, dtype=np.int64),
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([r[1] for r in rows], dtype=np.int64),
+            np.array([KINDS.index(r[2]) for r in rows], dtype=np.int8), starts,
+            max((k.count(" ") + 1 for k in table), default=0))
         return self
 
-    def _set(self, keys: list[str], owners: list[int], entries: list[int], kinds: list[str],
-             starts: list[int], proper: list[str], max_len: int | None = None) -> None:
-        self.keys_ = keys
-        self.index_ = dict(zip(keys, range(len(keys))))
+    def _set(self, strings: Sequence[str], values: np.ndarray, firsts: list[str],
+             shard_starts: np.ndarray, owners: np.ndarray, entries: np.ndarray,
+             kinds: np.ndarray, starts: np.ndarray, max_len: int) -> None:
+        self.strings_, self.values_ = strings, values
+        self.firsts_ = firsts
+        self.shard_of_ = dict(zip(firsts, range(len(firsts))))
+        self.shard_starts_ = shard_starts
         self.owners_, self.entries_, self.kinds_, self.starts_ = owners, entries, kinds, starts
-        self.proper_ = proper  # token prefixes of keys that are not keys themselves
-        self.proper_set_ = frozenset(proper)
-        self.max_len_ = (max((k.count(" ") + 1 for k in keys), default=0) if max_len is None
-                         else max_len)
+        self.max_len_ = max_len
+        self._shards: dict[int, dict[str, int]] = {}
+
+    def _shard(self, first: str) -> dict[str, int] | None:
+        """Every key and key prefix starting with the token ``first`` -> its group
+        (-1: a prefix only); None when no label starts with it."""
+        s = self.shard_of_.get(first)
+        if s is None:
+            return None
+        shard = self._shards.get(s)
+        if shard is None:
+            a, b = int(self.shard_starts_[s]), int(self.shard_starts_[s + 1])
+            shard = self._shards[s] = dict(zip(self.strings_[a:b],
+                                               self.values_[a:b].tolist()))
+        return shard
+
+    def table(self) -> dict[str, list[tuple[int, int, str]]]:
+        """Key -> its (owner, entry, kind) rows, in order (what :meth:`fit` read)."""
+        out: dict[str, list[tuple[int, int, str]]] = {}
+        groups = {int(v): k for k, v in zip(self.strings_, self.values_.tolist()) if v >= 0}
+        for g in range(len(self.starts_) - 1):
+            out[groups[g]] = [self._row(j) for j in range(int(self.starts_[g]),
+                                                          int(self.starts_[g + 1]))]
+        return out
+
+    def _row(self, j: int) -> tuple[int, int, str]:
+        return int(self.owners_[j]), int(self.entries_[j]), KINDS[int(self.kinds_[j])]
 
     # ------------------------------------------------------------ save, load
     def export(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
-        """What :meth:`restore` needs: the strings (JSON) and the rows (arrays)."""
+        """What :meth:`restore` needs: the parameters and first tokens (JSON), the rest
+        as arrays."""
         meta: dict[str, Any] = {"min_chars": self.min_chars, "max_tokens": MAX_TOKENS,
-                                "max_len": self.max_len_, "keys": self.keys_,
-                                "proper_prefixes": self.proper_}
+                                "max_len": self.max_len_, "firsts": self.firsts_}
+        blob, offsets = StringColumn.encode(self.strings_)
         arrays: dict[str, np.ndarray] = {
-            "owners": np.array(self.owners_, dtype=np.int64),
-            "entries": np.array(self.entries_, dtype=np.int64),
-            "kinds": np.array([KINDS.index(k) for k in self.kinds_], dtype=np.int8),
-            "starts": np.array(self.starts_, dtype=np.int64),
+            "strings_blob": blob, "strings_offsets": offsets, "values": self.values_,
+            "shard_starts": self.shard_starts_, "owners": self.owners_,
+            "entries": self.entries_, "kinds": self.kinds_, "starts": self.starts_,
         }
         return meta, arrays
 
@@ -99,9 +132,10 @@ class Lexicon:
     def restore(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Lexicon:
         """The lexicon :meth:`export` saved, as :meth:`fit` left it."""
         lex = cls(int(meta["min_chars"]))
-        lex._set(list(meta["keys"]), arrays["owners"].tolist(), arrays["entries"].tolist(),
-                 [KINDS[k] for k in arrays["kinds"].tolist()], arrays["starts"].tolist(),
-                 list(meta["proper_prefixes"]), meta.get("max_len"))
+        lex._set(StringColumn(arrays["strings_blob"], arrays["strings_offsets"]),
+                 arrays["values"], list(meta["firsts"]), arrays["shard_starts"],
+                 arrays["owners"], arrays["entries"], arrays["kinds"], arrays["starts"],
+                 int(meta["max_len"]))
         return lex
 
     # ----------------------------------------------------------------- match
@@ -109,26 +143,29 @@ class Lexicon:
         """Every label occurrence in ``text[start:end]``; longest matches only."""
         toks = tokens(text[start:end])
         words = [t for t, _, _ in toks]
-        index, proper = self.index_, self.proper_set_
         hits: list[LexicalHit] = []
         covered_until = -1
         for i in range(len(words)):
+            shard = self._shard(words[i])
+            if shard is None:
+                continue  # no label starts with this word
             key = ""
             longest = 0
             group = -1
             for n in range(1, min(self.max_len_, len(words) - i) + 1):
                 key = words[i] if n == 1 else f"{key} {words[i + n - 1]}"
-                g = index.get(key)
-                if g is not None:
-                    longest, group = n, g
-                elif key not in proper:
+                g = shard.get(key)
+                if g is None:
                     break  # no label starts with these words
+                if g >= 0:
+                    longest, group = n, g
             if not longest:
                 continue
             s, e = toks[i][1] + start, toks[i + longest - 1][2] + start
             if e <= covered_until:
                 continue  # inside a longer match found earlier
-            hits.extend(LexicalHit(self.owners_[j], self.entries_[j], self.kinds_[j], s, e)
-                        for j in range(self.starts_[group], self.starts_[group + 1]))
+            hits.extend(LexicalHit(*self._row(j), s, e)
+                        for j in range(int(self.starts_[group]), int(self.starts_[group + 1])))
             covered_until = e
         return hits
+
