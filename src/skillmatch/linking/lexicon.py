@@ -89,12 +89,9 @@ class Lexicon:
         self.max_len_ = max_len
         self._shards: dict[int, dict[str, int]] = {}
 
-    def _shard(self, first: str) -> dict[str, int] | None:
-        """Every key and key prefix starting with the token ``first`` -> its group
-        (-1: a prefix only); None when no label starts with it."""
-        s = self.shard_of_.get(first)
-        if s is None:
-            return None
+    def _shard(self, s: int) -> dict[str, int]:
+        """Every key and key prefix starting with the first token number ``s`` -> its
+        group (-1: a prefix only), made on first use."""
         shard = self._shards.get(s)
         if shard is None:
             a, b = int(self.shard_starts_[s]), int(self.shard_starts_[s + 1])
@@ -145,10 +142,12 @@ class Lexicon:
         words = [t for t, _, _ in toks]
         hits: list[LexicalHit] = []
         covered_until = -1
+        shard_of, shards = self.shard_of_, self._shards
         for i in range(len(words)):
-            shard = self._shard(words[i])
-            if shard is None:
+            s = shard_of.get(words[i])
+            if s is None:
                 continue  # no label starts with this word
+            shard = shards.get(s) or self._shard(s)
             key = ""
             longest = 0
             group = -1
@@ -161,10 +160,10 @@ class Lexicon:
                     longest, group = n, g
             if not longest:
                 continue
-            s, e = toks[i][1] + start, toks[i + longest - 1][2] + start
+            a, e = toks[i][1] + start, toks[i + longest - 1][2] + start
             if e <= covered_until:
                 continue  # inside a longer match found earlier
-            hits.extend(LexicalHit(*self._row(j), s, e)
+            hits.extend(LexicalHit(*self._row(j), a, e)
                         for j in range(int(self.starts_[group]), int(self.starts_[group + 1])))
             covered_until = e
         return hits
