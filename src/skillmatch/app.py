@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from .progress import ProgressFn
 from .records import LinkResult
 from .services.context import Context
 from .services.linking import LinkingService
+from .services.lookup import LookupService
 from .services.models import ModelService
 from .services.records import RECORD_KINDS, RecordService
 from .services.state import State
@@ -174,6 +176,11 @@ class SkillMatch:
         """Every stored credential and posting has exactly one live vector (``repair``:
         bring the index files up to the database first)."""
         return self.record_service.check_indexes(repair)
+
+    @cached_property
+    def lookup(self) -> LookupService:
+        """Skill and occupation autocomplete; keyset pages of records (services/lookup)."""
+        return LookupService(self.context)
 
     # ------------------------------------------------- what the flows read
     @property

@@ -322,3 +322,40 @@ class RecordStore:
             out.extend(cur.execute(f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})"
                                    f"{tail}", chunk).fetchall())
         return out
+
+    # --------------------------------------------------------- keyset pages
+    # the columns a page may be filtered on (equality), per kind: never a caller's name
+    PAGE_FILTERS = {"credential": ("type", "delivery", "provider", "region"),
+                    "posting": ("employer", "occupation_code", "region"),
+                    "need": ("employer", "occupation_code", "region")}
+
+    def keyset_page(self, kind: str, *, after: int = 0, limit: int = 20,
+                    filters: dict[str, str] | None = None
+                    ) -> tuple[int, list[dict[str, Any]]]:
+        """(how many ``kind`` records match ``filters``, up to ``limit`` of them with a row
+        id above ``after``, by row id), read in one transaction so the total and the rows
+        agree; each row decoded and with ``skill_count``. A page is found by the primary
+        key whatever its depth (no OFFSET). ``filters``: column -> value, the columns of
+        :attr:`PAGE_FILTERS` only (another is a ValueError)."""
+        table = _table(kind)
+        filters = filters or {}
+        unknown = sorted(set(filters) - set(self.PAGE_FILTERS[kind]))
+        if unknown:
+            raise ValueError(f"cannot filter {kind}s on {unknown}")
+        where = "".join(f" AND r.{col}=?" for col in filters)
+        params = list(filters.values())
+        c = self.conn
+        own = not c.in_transaction  # a read transaction: one committed state for both
+        if own:
+            c.execute("BEGIN")
+        try:
+            total = int(c.execute(f"SELECT count(*) FROM {table} r WHERE 1=1{where}",
+                                  params).fetchone()[0])
+            rows = c.execute(
+                f"SELECT r.*, (SELECT count(*) FROM skill_mentions m WHERE m.record_kind=?"
+                f" AND m.record_id=r.id) AS skill_count FROM {table} r WHERE r.id > ?{where}"
+                " ORDER BY r.id LIMIT ?", [kind, after, *params, limit]).fetchall()
+        finally:
+            if own:
+                c.execute("COMMIT")
+        return total, [decode_row(dict(r)) for r in rows]
