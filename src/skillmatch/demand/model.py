@@ -39,12 +39,14 @@ import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from ..errors import ArtifactError
+
+if TYPE_CHECKING:  # scipy loads on first use: a `skills link` start never needs it
+    from scipy import sparse
 from ..regions import region_key, within_key
 from .columns import (
     KINDS,
@@ -210,6 +212,8 @@ class DemandModel:
     def profiles_(self) -> sparse.csr_matrix:
         """Occupation x skill: the weighted share of the occupation's records asking for
         the skill (computed on first use)."""
+        from scipy import sparse
+
         with self._lock:
             if self._profiles is None:
                 occ = self.occupation_[self.m_record_]

@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 
 from ..storage.records_store import RecordStore
+
+if TYPE_CHECKING:  # scipy loads on first use: a `skills link` start never needs it
+    from scipy import sparse
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class CatalogView:
         mentions = [(by_row[rid], sid, score) for rid, sid, score, _, _ in
                     (store.mentions("credential") if len(ids) > 900
                      else store.mentions_of("credential", ids)) if rid in by_row]
+        from scipy import sparse
+
         width = max((m[1] for m in mentions), default=0) + 1
         skills = sparse.csr_matrix(
             ([m[2] for m in mentions], ([m[0] for m in mentions], [m[1] for m in mentions])),
@@ -55,6 +59,8 @@ class CatalogView:
                      dimension: int) -> CatalogView:
         """A new view: the credentials of row ids ``changed`` re-read (gone ones
         dropped, new ones appended), the others kept as they are."""
+        from scipy import sparse
+
         changed = set(changed)
         keep = [n for n, r in enumerate(self.rows) if r["id"] not in changed]
         fresh = self._of(store, store.rows("credential", sorted(changed)), dimension)
