@@ -1,12 +1,13 @@
-# Two commands on a fresh machine: `make run` (install + main job on the built-in
-# data) and `make test` (install + lint + type check + tests).
+# Two commands on a fresh machine: `make run` (install + the HTTP API on the built-in
+# data, until Ctrl-C) and `make test` (install + lint + type check + tests). `make demo`
+# is the one-shot tour of the flows on the same data.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install models run test lint bench eval clean serving-check
+.PHONY: install models run demo test lint bench eval clean serving-check
 
 $(BIN)/skillmatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +23,12 @@ install: $(BIN)/skillmatch
 models: install
 	$(BIN)/skillmatch models build
 
+# Loads the sample into an empty workspace, says what it holds, serves on
+# http://127.0.0.1:8000 (docs at /docs) until Ctrl-C.
 run: models
+	$(BIN)/skillmatch serve --sample
+
+demo: models
 	$(BIN)/skillmatch demo
 
 lint: install

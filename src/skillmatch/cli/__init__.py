@@ -5,7 +5,8 @@ the library (:mod:`skillmatch.errors`) become one line on stderr and exit status
 option value is click's usage error, exit status 2. One module per command group:
 :mod:`.taxonomy` (taxonomy, crosswalk, index), :mod:`.skills`, :mod:`.records`
 (credentials, postings, needs), :mod:`.flows` (demand, recommend, align, pathway,
-post-need), :mod:`.data`, :mod:`.models`, :mod:`.evaluate` (eval) and :mod:`.demo`; what
+post-need), :mod:`.data`, :mod:`.models`, :mod:`.evaluate` (eval), :mod:`.demo` and
+:mod:`.serve` (the HTTP API); what
 they share is in :mod:`._common`.
 """
 
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import ConfigurationError
 from ..settings import Settings, settings_error
-from . import data, demo, evaluate, flows, models, records, skills, taxonomy
+from . import data, demo, evaluate, flows, models, records, serve, skills, taxonomy
 from ._common import SkillmatchGroup
 
 __all__ = ["main"]
@@ -64,5 +65,6 @@ for _command in (
     models.models,
     evaluate.eval_,
     demo.demo,
+    serve.serve,
 ):
     main.add_command(_command)

@@ -1,0 +1,128 @@
+"""The app factory: ``create_app(settings, engine)`` makes the HTTP API over one engine.
+
+``skillmatch serve`` runs it under uvicorn (``factory=True``: each worker calls
+``create_app()`` and reads its settings from the environment, ``SKILLMATCH_*``). The
+lifespan opens the engine (:class:`~skillmatch.app.SkillMatch`) once per process and
+closes it at shutdown; loading (linker, read snapshot, autocomplete) runs in the
+background so liveness answers at once and readiness tells when it is done. Every route
+is a thin call of the facade; errors are problem details (:mod:`.problems`); every
+request is counted and timed (:mod:`.metrics`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+
+from ..app import SkillMatch
+from ..settings import Settings
+from . import problems
+from .metrics import Metrics, MetricsMiddleware
+from .readiness import Readiness
+from .routers import ROUTERS
+from .routers._params import V1
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """\
+Which credentials are worth earning, with evidence: recommendations and pathways for
+counselors, demand and skill linking for employers, alignment reports for program
+designers, over one skillmatch workspace.
+
+Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details
+(`application/problem+json`: `type`, `title`, `status`, `detail`, and `field` when one
+field is at fault; `errors` lists every invalid field of a request). Lists are pages:
+`limit` (at most 100), the `total`, and `next_cursor` to pass as `cursor`.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: SkillMatch | None = None) -> FastAPI:
+    """The API over ``engine`` (closed by its owner), or over an engine the lifespan
+    opens on ``settings`` (default: from the environment) and closes."""
+    if settings is None:
+        settings = engine.settings if engine is not None else Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = app.state.engine is None
+        if owned:
+            app.state.engine = SkillMatch(settings)
+        app.state.readiness.start(app.state.engine)
+        try:
+            yield
+        finally:
+            app.state.readiness.stop()
+            if owned:
+                app.state.engine.close()
+                app.state.engine = None
+
+    try:
+        number = version("skillmatch")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        number = "0"
+    app = FastAPI(title="skillmatch", version=number, description=DESCRIPTION,
+                  lifespan=lifespan, openapi_tags=TAGS)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.readiness = Readiness()
+    app.state.metrics = Metrics()
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    problems.install(app)
+    for router in ROUTERS:  # each under /v1 by its own prefix
+        app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> JSONResponse:
+        return JSONResponse({"name": "skillmatch", "api": V1, "docs": "/docs",
+                             "openapi": "/openapi.json"})
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+TAGS = [
+    {"name": "operations", "description": "Liveness, readiness, version, metrics."},
+    {"name": "counselors", "description": "Recommendations and pathways for students."},
+    {"name": "program designers", "description": "Alignment reports."},
+    {"name": "employers", "description": "Job postings and stated skill needs."},
+    {"name": "catalogue", "description": "Credentials and demand."},
+    {"name": "skills", "description": "Skill linking and autocomplete."},
+    {"name": "occupations", "description": "Occupation autocomplete."},
+]
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with every error response as what is sent:
+    ``application/problem+json`` holding a ``Problem`` (FastAPI's own validation error
+    schema is never sent, so it is not described)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                         routes=app.routes, tags=app.openapi_tags)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "Problem" not in components:
+        from .schemas.common import Problem
+
+        components.update(Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}").pop("$defs", {}))
+        components["Problem"] = Problem.model_json_schema(
+            ref_template="#/components/schemas/{model}")
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {problems.PROBLEM_JSON: problem}
+                    if status == "422":
+                        response["description"] = "Invalid request or input"
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,33 @@
+"""What the record routers (credentials, postings, needs) share: a page of a list and
+one record, as their schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from ...app import SkillMatch
+from .. import pagination
+from ..schemas.records import Record
+
+RecordId = Annotated[str, Path(min_length=1, max_length=300,
+                               description="The record's id (as imported).",
+                               examples=["cred:cna"])]
+
+
+def page(engine: SkillMatch, kind: str, model: type[Record], cursor: str | None,
+         limit: int, filters: dict[str, Any]) -> dict[str, Any]:
+    """A page of ``kind`` records after ``cursor``, as ``model``s, with the total."""
+    found = engine.lookup.records_page(
+        kind, after=pagination.decode(kind, cursor), limit=limit,
+        filters={k: str(v) for k, v in filters.items() if v is not None})
+    after = found["next_after"]
+    return {"items": [model.from_row(r) for r in found["records"]], "total": found["total"],
+            "limit": limit,
+            "next_cursor": None if after is None else pagination.encode(kind, after)}
+
+
+def one(engine: SkillMatch, kind: str, model: type[Record], record_id: str) -> Any:
+    """One ``kind`` record with its skills and their evidence."""
+    return model.from_row(engine.record(kind, record_id))
