@@ -7,7 +7,6 @@ import pytest
 
 from skillmatch.errors import InputError
 from skillmatch.services.lookup import LabelIndex, normalize
-from tests.conftest import tiny_bundle
 from tests.flow_data import import_catalogue, onet_bundle
 
 
@@ -63,7 +62,7 @@ def test_service_rebuilds_when_a_taxonomy_changes(app) -> None:
     assert lookup.warm() == {"skills": 22, "occupations": 18}
     with pytest.raises(InputError) as bad:
         lookup.skills("x", taxonomies=["nope"])
-    assert bad.value.field == "taxonomies" and "tiny" in str(bad.value)
+    assert bad.value.field == "taxonomy" and "tiny" in str(bad.value)
     with pytest.raises(InputError):
         lookup.skills("x", limit=0)
 

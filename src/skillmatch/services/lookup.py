@@ -328,7 +328,7 @@ class LookupService:
         unknown = [t for t in taxonomies if t not in index.taxonomies]
         if unknown:
             raise InputError(f"taxonomy {unknown[0]!r} has nothing to look up here (loaded: "
-                             f"{', '.join(index.taxonomies) or 'none'})", field="taxonomies")
+                             f"{', '.join(index.taxonomies) or 'none'})", field="taxonomy")
         return {"query": query, "results": index.search(query, limit, taxonomies)}
 
     # ------------------------------------------------------------ record pages

@@ -16,6 +16,15 @@ RecordId = Annotated[str, Path(min_length=1, max_length=300,
                                examples=["cred:cna"])]
 
 
+def listed(model: type[Record]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI example of a page of ``model`` (its own example, one item)."""
+    extra: Any = model.model_config.get("json_schema_extra") or {}
+    example = extra.get("examples", [{}])[0]
+    return {200: {"content": {"application/json": {"example": {
+        "items": [example], "total": 61, "limit": 1,
+        "next_cursor": pagination.encode("credential", 1)}}}}}
+
+
 def page(engine: SkillMatch, kind: str, model: type[Record], cursor: str | None,
          limit: int, filters: dict[str, Any]) -> dict[str, Any]:
     """A page of ``kind`` records after ``cursor``, as ``model``s, with the total."""

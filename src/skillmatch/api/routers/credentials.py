@@ -12,13 +12,13 @@ from ..problems import responses
 from ..schemas.common import CredentialType, Delivery, Page
 from ..schemas.records import Credential, CredentialDetail
 from ._params import V1, Cursor, Limit
-from ._records import RecordId, one, page
+from ._records import RecordId, listed, one, page
 
 router = APIRouter(prefix=V1 + "/credentials", tags=["catalogue"])
 KIND = "credential"
 
 
-@router.get("", summary="List credentials, a page at a time")
+@router.get("", summary="List credentials, a page at a time", responses=listed(Credential))
 def list_credentials(
         engine: Engine, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT,
         type: Annotated[CredentialType | None, Query(examples=["certification"])] = None,

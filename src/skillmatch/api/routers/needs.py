@@ -12,13 +12,13 @@ from ..problems import responses
 from ..schemas.common import Page
 from ..schemas.records import Need, NeedDetail
 from ._params import V1, Cursor, Limit
-from ._records import RecordId, one, page
+from ._records import RecordId, listed, one, page
 
 router = APIRouter(prefix=V1 + "/needs", tags=["employers"])
 KIND = "need"
 
 
-@router.get("", summary="List employer needs, a page at a time")
+@router.get("", summary="List employer needs, a page at a time", responses=listed(Need))
 def list_needs(
         engine: Engine, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT,
         employer: Annotated[str | None, Query(max_length=300,
