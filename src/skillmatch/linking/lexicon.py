@@ -61,18 +61,19 @@ class Lexicon:
         # label can match, grouped by first token
         value = {key: g for g, key in enumerate(table)}
         for key in table:
-            parts = key.split(" ")
-            for j in range(1, len(parts)):
-                value.setdefault(" ".join(parts[:j]), -1)
-        strings = sorted(value, key=lambda k: (k.split(" ", 1)[0], k))
-        firsts = list(dict.fromkeys(k.split(" ", 1)[0] for k in strings))
-        shard = dict(zip(firsts, range(len(firsts))))
-        positions = np.array([shard[k.split(" ", 1)[0]] for k in strings], dtype=np.int64)
-        shard_starts = np.searchsorted(positions, np.arange(len(firsts) + 1))
+            i = key.find(" ")
+            while i >= 0:
+                value.setdefault(key[:i], -1)
+                i = key.find(" ", i + 1)
+        shards: dict[str, list[str]] = {}
+        for key in value:
+            shards.setdefault(key.partition(" ")[0], []).append(key)
+        strings = [key for keys in shards.values() for key in keys]
+        shard_starts = np.zeros(len(shards) + 1, dtype=np.int64)
+        np.cumsum([len(keys) for keys in shards.values()], out=shard_starts[1:])
         self._set(
-            strings, np.array([value[k] for k in strings], dtype=np.int64), firsts,
-            np.asarray(shard_starts, dtype=np.int64),
-            np.array([r[0] for r in rows], dtype=np.int64),
+            strings, np.array([value[k] for k in strings], dtype=np.int64), list(shards),
+            shard_starts, np.array([r[0] for r in rows], dtype=np.int64),
             np.array([r[1] for r in rows], dtype=np.int64),
             np.array([KINDS.index(r[2]) for r in rows], dtype=np.int8), starts,
             max((k.count(" ") + 1 for k in table), default=0))
