@@ -204,3 +204,23 @@ def test_a_rebuild_replaces_the_folder_and_prunes_old_ones(app, monkeypatch) -> 
     left = sorted(p.name for p in directory.glob("linking-*"))
     assert left == sorted([second, third])
     assert not list(directory.glob(".linking-*"))  # no temporary folder left behind
+
+
+def test_a_taxonomy_without_alternative_labels_or_hierarchy(app, caplog) -> None:
+    """Empty tables (no acronyms, no parents, one label a skill) save and load too."""
+    from skillmatch.records import SkillRecord, TaxonomyBundle
+
+    app.taxonomies.save(TaxonomyBundle(
+        name="bare", kind="custom", version="1", source="tests",
+        skills=[SkillRecord(code="b:1", label="repair bicycles"),
+                SkillRecord(code="b:2", label="bake bread", description="Make bread.")]))
+    directory = build_skill_index(app, "bare")
+    with caplog.at_level(logging.WARNING):
+        loaded = fitted(app, directory, "bare", ranker=ranker_for("bare"))
+        computed = fitted(app, None, "bare", ranker=ranker_for("bare"))
+    assert not caplog.records and loaded.fitted_.source == "loaded"
+    assert dict(loaded.parents_) == {} == dict(computed.parents_)
+    assert loaded.acronym_labels_ == frozenset() == computed.acronym_labels_
+    texts = ["We repair bicycles and bake bread.", ""]
+    assert loaded.link(texts) == computed.link(texts) and loaded.link(texts)[0].skills
+    assert loaded.rank(texts, 2) == computed.rank(texts, 2)
