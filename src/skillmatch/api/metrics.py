@@ -76,6 +76,8 @@ class MetricsMiddleware:
             await self.app(scope, receive, sending)
         finally:
             route: Any = scope.get("route")
-            template = getattr(route, "path", None) or UNMATCHED
+            template = getattr(route, "path", None)
+            if template is None:  # the docs and schema pages are fixed paths; else one label
+                template = scope["path"] if status < 400 else UNMATCHED
             self.metrics.observe(scope["method"], template, status,
                                  time.perf_counter() - start)

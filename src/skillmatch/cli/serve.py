@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -42,8 +43,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
     settings = _settings(ctx)
     os.environ["SKILLMATCH_HOME"] = str(settings.home.resolve())
     os.environ["SKILLMATCH_EMBEDDER"] = settings.embedder
-    for line in prepare(settings, sample):
-        click.echo(line)
+    prepare(settings, sample, click.echo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     click.echo(f"serving {base} (API under {base}/v1, docs at {base}/docs) with "
@@ -61,24 +61,23 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
-def prepare(settings: Any, sample: bool) -> list[str]:
-    """Load the sample when asked and the workspace has no taxonomy; lines saying what
-    the workspace holds."""
+def prepare(settings: Any, sample: bool, say: Callable[[str], None]) -> None:
+    """Load the sample when asked and the workspace has no taxonomy; ``say`` what the
+    workspace holds."""
     from ..app import SkillMatch
 
-    lines = []
     with SkillMatch(settings) as engine:
         if sample and not engine.list_taxonomies():
             from ..demo import run_demo
 
-            lines.append(f"workspace {settings.home} is empty: loading the built-in sample "
-                         f"({settings.demo_data})")
+            say(f"workspace {settings.home} is empty: loading the built-in sample "
+                f"({settings.demo_data})")
             run_demo(engine, progress=Progress())
-        taxonomies = engine.taxonomies.versions()
+        taxonomies = [f"{t.name} ({t.counts['skills']:,} skills"
+                      + (f", version {t.version})" if t.version != "unknown" else ")")
+                      for t in engine.list_taxonomies()]
         counts = {kind: engine.lookup.records_page(kind, limit=1)["total"]
                   for kind in ("credential", "posting", "need")}
-    held = ", ".join(f"{name} {version}" for name, (_, version, _) in taxonomies.items())
-    held = held or "none (import one: skillmatch taxonomy import)"
-    lines.append(f"workspace {settings.home}: taxonomies {held}; "
-                 + ", ".join(f"{n:,} {kind}s" for kind, n in counts.items()))
-    return lines
+    held = ", ".join(taxonomies) or "none (import one: skillmatch taxonomy import)"
+    say(f"workspace {settings.home}: taxonomies {held}; "
+        + ", ".join(f"{n:,} {kind}s" for kind, n in counts.items()))

@@ -29,6 +29,8 @@ def test_version_has_provenance(client) -> None:
 def test_metrics_count_and_time_each_route(client) -> None:
     client.get("/v1/postings/p1")
     client.get("/v1/postings/nope")
+    client.get("/openapi.json")
+    client.get("/v1/no/such/thing")
     response = client.get("/v1/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -38,5 +40,7 @@ def test_metrics_count_and_time_each_route(client) -> None:
             'status="200"}') in text
     assert 'route="/v1/postings/{record_id}",status="404"' in text
     assert "/v1/postings/p1" not in text and "nope" not in text
+    assert 'route="/openapi.json",status="200"' in text  # a page with no API route
+    assert 'route="unmatched",status="404"' in text and "no/such" not in text
     assert ('skillmatch_http_request_duration_seconds_bucket{le="0.001",method="GET",'
             'route="/v1/postings/{record_id}",status="200"}') in text

@@ -88,7 +88,7 @@ class AlignmentResponse(Output):
                                  "similarity": 0.61}],
         "suggested_additions": [],
         "provenance": {"model": "skillmatch-minilm-v3@onnx-07c75e75910f",
-                       "taxonomies": {"demo": "1.0"}}}]})
+                       "taxonomies": {"demo": "unknown"}}}]})
 
     credential: dict[str, Any] = Field(description="id (null for posted text) and title.")
     targets: list[AlignmentTarget]

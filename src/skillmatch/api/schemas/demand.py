@@ -24,7 +24,7 @@ class DemandResponse(Output):
         "slice": {"region": "TX", "occupation": None, "window": None},
         "records": 30, "weight": 61.5, "half_life_days": 365.0,
         "reference_date": "2026-10-01",
-        "skills": [{"skill": {"id": "sm:vital-signs", "label": "take vital signs",
+        "skills": [{"skill": {"id": "sm:vital-signs", "label": "monitor patient's vital signs",
                               "taxonomy": "demo"},
                     "postings": 9, "weight": 21.0, "share": 0.34, "specificity": 0.41,
                     "score": 0.14, "postings_behind": ["post:0001", "need:001"]}]}]})

@@ -35,8 +35,8 @@ class Version(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "name": "skillmatch", "version": "0.1.0", "api": "v1",
         "model": "skillmatch-minilm-v3@onnx-07c75e75910f",
-        "linked_taxonomies": {"demo": "1.0"},
-        "taxonomies": [{"name": "demo", "kind": "custom", "version": "1.0",
+        "linked_taxonomies": {"demo": "unknown"},
+        "taxonomies": [{"name": "demo", "kind": "custom", "version": "unknown",
                         "imported_at": "2026-12-01T10:00:00+00:00"}]}]})
 
     name: str

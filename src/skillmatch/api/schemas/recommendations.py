@@ -104,7 +104,7 @@ class RecommendationResponse(Output):
             "cost": 0.0, "hours": 180.0, "delivery": "in person", "region": "TX-Houston",
             "url": "", "score": 0.52, "relevance": 0.41, "value": 0.6,
             "text_similarity": 0.41, "skill_fit": None,
-            "in_demand_skills": [{"id": "sm:vital-signs", "label": "take vital signs",
+            "in_demand_skills": [{"id": "sm:vital-signs", "label": "monitor patient's vital signs",
                                   "taxonomy": "demo", "demand_weight": 1.0, "postings": 9,
                                   "share": 0.2, "specificity": 0.4, "confidence": 0.9}],
             "adds_skills": ["take vital signs"],
@@ -113,7 +113,7 @@ class RecommendationResponse(Output):
                           "title": "Certified Nursing Assistant",
                           "employer": "Bayou Senior Living"}]}],
         "provenance": {"model": "skillmatch-minilm-v3@onnx-07c75e75910f",
-                       "taxonomies": {"demo": "1.0"}}}]})
+                       "taxonomies": {"demo": "unknown"}}}]})
 
     query: str | None
     filters: dict[str, Any]

@@ -11,8 +11,9 @@ from .common import MAX_TEXT, Evidence, Input, Output, Provenance, taxonomies_fi
 
 class LinkRequest(Input):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"text": "Take and record vital signs. Current BLS/CPR certification required.",
-         "top_k": None, "threshold": None, "taxonomies": []}]})
+        {"text": "Bayou Senior Living needs CNAs: current BLS/CPR, take and record vital "
+                 "signs, dementia care a plus."},
+        {"text": "Weld steel parts with MIG equipment.", "top_k": 3, "taxonomies": ["demo"]}]})
 
     text: str = Field(min_length=1, max_length=MAX_TEXT,
                       description="A sentence, a posting or a course page.")
@@ -37,15 +38,17 @@ class LinkedSkill(Output):
 
 class LinkResponse(Output):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "text": "Take and record vital signs. Current BLS/CPR certification required.",
+        "text": "Bayou Senior Living needs CNAs: current BLS/CPR, take and record vital "
+                "signs, dementia care a plus.",
         "skills": [
-            {"id": "sm:vital-signs", "label": "take vital signs", "taxonomy": "demo",
-             "score": 0.91, "evidence": {"start": 0, "end": 27,
-                                         "text": "Take and record vital signs"}},
-            {"id": "sm:cpr", "label": "perform CPR", "taxonomy": "demo", "score": 0.84,
-             "evidence": {"start": 37, "end": 44, "text": "BLS/CPR"}}],
+            {"id": "sm:cpr", "label": "perform cardiopulmonary resuscitation",
+             "taxonomy": "demo", "score": 0.5691,
+             "evidence": {"start": 44, "end": 47, "text": "CPR"}},
+            {"id": "sm:vital-signs", "label": "monitor patient's vital signs",
+             "taxonomy": "demo", "score": 0.5622,
+             "evidence": {"start": 65, "end": 76, "text": "vital signs"}}],
         "provenance": {"model": "skillmatch-minilm-v3@onnx-07c75e75910f",
-                       "taxonomies": {"demo": "1.0"}}}]})
+                       "taxonomies": {"demo": "unknown"}}}]})
 
     text: str
     skills: list[LinkedSkill] = Field(description="What each phrase was linked to, with "
@@ -72,8 +75,8 @@ class Suggestions(Output):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "query": "vital s",
         "results": [{"taxonomy": "demo", "code": "sm:vital-signs",
-                     "label": "take vital signs", "matched": "vital signs",
-                     "match": "prefix", "score": 1.0}]}]})
+                     "label": "monitor patient's vital signs", "matched": "take vital signs",
+                     "match": "word", "score": 1.0}]}]})
 
     query: str
     results: list[Suggestion]
