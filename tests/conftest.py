@@ -51,7 +51,7 @@ def tiny_bundle(name: str = "tiny") -> TaxonomyBundle:
         kind="custom",
         version="1.0",
         source="tests",
-        skills=[SkillRecord(code=c, label=lbl, alt_labels=alt, description=d)
+        skills=[SkillRecord(code=c, label=lbl, alt_labels=list(alt), description=d)
                 for c, lbl, alt, d in TINY_SKILLS],
         occupations=[OccupationRecord(code="o:nurse", label="nursing assistant",
                                       description="Helps patients with daily care.")],
