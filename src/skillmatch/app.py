@@ -24,12 +24,14 @@ from .linking.ranker import RankerModel
 from .progress import ProgressFn
 from .records import LinkResult
 from .services.context import Context
+from .services.keys import KeyService
 from .services.linking import LinkingService
 from .services.lookup import LookupService
 from .services.models import ModelService
 from .services.records import RECORD_KINDS, RecordService
 from .services.state import State
 from .services.taxonomies import TaxonomyService
+from .services.writes import RecordWrites
 from .settings import Settings
 from .storage.taxonomy_store import TaxonomyInfo, TaxonomyStore
 from .workspace import Workspace
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from .catalog.models import Record
     from .demand import DemandModel
     from .flows.catalog_view import CatalogView
+    from .flows.demand_view import Visible
     from .index.faiss_index import FaissIndex
 
 __all__ = ["RECORD_KINDS", "ProgressFn", "SkillMatch"]
@@ -182,6 +185,16 @@ class SkillMatch:
         """Skill and occupation autocomplete; keyset pages of records (services/lookup)."""
         return LookupService(self.context)
 
+    @cached_property
+    def writes(self) -> RecordWrites:
+        """Postings and needs as an API key sees and writes them (services/writes)."""
+        return RecordWrites(self.context, self.record_service, self.state)
+
+    @cached_property
+    def keys(self) -> KeyService:
+        """API keys and the shared rate limit (services/keys)."""
+        return KeyService(self.context)
+
     # ------------------------------------------------- what the flows read
     @property
     def demand_model(self) -> DemandModel:
@@ -198,22 +211,22 @@ class SkillMatch:
     # ----------------------------------------------------------------- flows
     def demand(self, *, region: str | None = None, occupation: str | None = None,
                window: tuple[str, str] | None = None, top: int = 20, order: str = "score",
-               taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
-               ) -> dict[str, Any]:
+               taxonomies: Sequence[str] = (), progress: ProgressFn | None = None,
+               visible: Visible | None = None) -> dict[str, Any]:
         """The most demanded skills of a slice (:mod:`skillmatch.flows.demand_flow`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
             return demand_flow.demand(
                 self.context, self.taxonomy_service, self.state, region=region,
                 occupation=occupation, window=window, top=top, order=order, taxonomies=taxonomies,
-                progress=progress)
+                progress=progress, visible=visible)
 
     def recommend(self, query: str | None = None, *, occupation: str | None = None,
                   known_skills: Sequence[str] = (), max_cost: float | None = None,
                   max_hours: float | None = None, types: Sequence[str] = (),
                   delivery: Sequence[str] = (), region: str | None = None, k: int = 10,
                   include_unknown_cost: bool = False, include_unknown_hours: bool = False,
-                  taxonomies: Sequence[str] = (), progress: ProgressFn | None = None
-                  ) -> dict[str, Any]:
+                  taxonomies: Sequence[str] = (), progress: ProgressFn | None = None,
+                  visible: Visible | None = None) -> dict[str, Any]:
         """Ranked credentials for a student, explained (:mod:`skillmatch.flows.recommend`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
             return recommend_flow.recommend(
@@ -221,7 +234,7 @@ class SkillMatch:
                 known_skills=known_skills, max_cost=max_cost, max_hours=max_hours, types=types,
                 delivery=delivery, region=region, k=k, include_unknown_cost=include_unknown_cost,
                 include_unknown_hours=include_unknown_hours, taxonomies=taxonomies,
-                progress=progress)
+                progress=progress, visible=visible)
 
     def post_need(self, employer: str, *, role: str = "", occupation: str = "",
                   required: Sequence[str] = (), preferred: Sequence[str] = (),

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -137,6 +137,34 @@ class Settings(BaseSettings):
         description="Weight of relevance (vs. labour-market value) in recommendations.",
     )
 
+    # --- HTTP API ---------------------------------------------------------
+    api_secret: SecretStr | None = Field(
+        default=None,
+        description="The server secret API keys are kept under (HMAC-SHA256). Default: "
+        "one generated once and kept in the workspace (api-secret, readable by its owner "
+        "only). Changing it invalidates every key.",
+    )
+    api_open_reads: bool = Field(
+        default=True,
+        description="Reads (GETs, and the POSTs that only compute: skills/link, "
+        "recommendations, pathways, alignments) need no key; false: every request needs one.",
+    )
+    api_max_body_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest request body (413 above it)."
+    )
+    api_max_batch: int = Field(default=500, ge=1, description="Most items in one bulk write.")
+    api_rate_limit: int = Field(
+        default=600, ge=0,
+        description="Requests one key (without a key: one client address) may make per "
+        "window, counted across every worker in the workspace database; 0: no limit.",
+    )
+    api_rate_window: int = Field(default=60, ge=1, description="The rate limit's window (s).")
+    api_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins browsers may call the API from (a comma list or a JSON list); "
+        "empty: CORS off.",
+    )
+
     taxonomies: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Taxonomies to link against by default (a command's --taxonomy "
@@ -144,7 +172,7 @@ class Settings(BaseSettings):
         "loaded one, each ranked on its own.",
     )
 
-    @field_validator("taxonomies", mode="before")
+    @field_validator("taxonomies", "api_cors_origins", mode="before")
     @classmethod
     def _taxonomy_names(cls, value: Any) -> Any:
         """``esco,onet``, ``esco`` or ``["esco", "onet"]`` (the environment gives a string)."""

@@ -17,17 +17,20 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from ..app import SkillMatch
 from ..settings import Settings
 from . import problems
+from .auth import caller
 from .metrics import Metrics, MetricsMiddleware
 from .readiness import Readiness
 from .routers import ROUTERS
 from .routers._params import V1
+from .routers.operations import router as operations_router
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,14 @@ Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details
 (`application/problem+json`: `type`, `title`, `status`, `detail`, and `field` when one
 field is at fault; `errors` lists every invalid field of a request). Lists are pages:
 `limit` (at most 100), the `total`, and `next_cursor` to pass as `cursor`.
+
+Keys (`Authorization: Bearer <key>` or `X-API-Key`, made with `skillmatch keys create`)
+have a role: `admin`, `employer` (bound to one employer), `designer`, `counselor`. Reads
+may be open (the server's setting); writes need a key of the right role (401 without
+one, 403 with another role). An employer key lists, reads, changes and deletes only its
+own postings and needs; a private one is seen by no other key (404, as if absent) and
+still counts in demand figures, never named in them. Requests are rate-limited per key
+(per address without one): 429 with `Retry-After`; bodies above the server's limit: 413.
 """
 
 
@@ -68,15 +79,23 @@ def create_app(settings: Settings | None = None, engine: SkillMatch | None = Non
     except PackageNotFoundError:  # pragma: no cover - run from a source tree
         number = "0"
     app = FastAPI(title="skillmatch", version=number, description=DESCRIPTION,
-                  lifespan=lifespan, openapi_tags=TAGS)
+                  lifespan=lifespan, openapi_tags=TAGS,
+                  max_body_size=settings.api_max_body_bytes)  # 413 above it
     app.state.settings = settings
     app.state.engine = engine
     app.state.readiness = Readiness()
     app.state.metrics = Metrics()
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    if settings.api_cors_origins:  # off unless origins are listed
+        app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins,
+                           allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+                           max_age=600)
     problems.install(app)
     for router in ROUTERS:  # each under /v1 by its own prefix
-        app.include_router(router)
+        # every resource request: its key checked, counted against the rate limit
+        keyed = [] if router is operations_router else [Depends(caller)]
+        app.include_router(router, dependencies=keyed)
 
     @app.get("/", include_in_schema=False)
     async def root() -> JSONResponse:

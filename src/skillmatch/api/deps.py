@@ -1,7 +1,7 @@
 """The dependencies routes take: the settings and the engine the app was made with.
 
-Tests override them (``app.dependency_overrides[get_engine] = ...``); the key, role
-and ownership checks of a later step are dependencies of the same kind.
+Tests override them (``app.dependency_overrides[get_engine] = ...``); the key and role
+checks (:mod:`.auth`) take the engine's key service (:func:`get_keys`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..app import SkillMatch
+from ..services.keys import KeyService
 from ..settings import Settings
 
 
@@ -26,5 +27,13 @@ def get_engine(request: Request) -> SkillMatch:
     return engine
 
 
+def get_keys(request: Request) -> KeyService:
+    """The API keys and rate limit of the engine the app opened (a dependency of its own:
+    a test that swaps the engine keeps the key checks)."""
+    keys: KeyService = request.app.state.engine.keys
+    return keys
+
+
 Engine = Annotated[SkillMatch, Depends(get_engine)]
+Keys = Annotated[KeyService, Depends(get_keys)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

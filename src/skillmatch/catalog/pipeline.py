@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ import numpy as np
 from ..index.sync import sync_record_index
 from ..linking.linker import Prepared, SkillLinker
 from ..records import LinkedSkill
-from ..storage.records_store import Mention, RecordStore
+from ..storage.records_store import Access, Mention, RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 from ..text import normalize
 from .models import Credential, Need, Posting, Record, content_hash
@@ -170,7 +170,10 @@ class RecordImporter:
         index_dir: Path | None,
         manifest: dict[str, Any],
         progress: ProgressFn | None = None,
+        access: Mapping[str, Access] | None = None,
     ) -> ImportReport:
+        """Import ``records``; ``access``: the owner, privacy and expectation of each
+        posting or need written on behalf of an API key (:class:`Access`)."""
         started = time.perf_counter()
         report = ImportReport(kind=kind, read=len(records))
         report.unused_fields, report.titles_only = field_use(kind, records)
@@ -192,7 +195,8 @@ class RecordImporter:
                     batches) else None
                 items, vectors = self._prepare(batch, declared, report, prepared)
                 # one transaction: the records, their skills, vectors and change-log rows
-                saved.update(store.save_batch(items, vectors, linker.embedder_.model_id).values())
+                saved.update(store.save_batch(items, vectors, linker.embedder_.model_id,
+                                              access).values())
                 report.imported += len(batch)
                 report.mentions += sum(len(m) for _, m in items)
                 if index_dir is not None and (n + 1) % self.save_every == 0:

@@ -94,13 +94,15 @@ Centroids = tuple[list[str], list[str], np.ndarray]
 def posting_centroids(store: RecordStore, dimension: int,
                       codes: Collection[str] | None = None) -> Centroids:
     """Occupation codes of the stored postings (all, or those in ``codes``), each with
-    its most common posting title and the unit mean of its postings' vectors."""
+    its most common posting title (of the public postings; else the code) and the unit
+    mean of its postings' vectors."""
     members: dict[str, list[int]] = defaultdict(list)
     titles: dict[str, Counter[str]] = defaultdict(Counter)
-    for rid, code, title in store.occupation_postings():
+    for rid, code, title in store.occupation_postings():  # a private one's title is ''
         if codes is None or code in codes:
             members[code].append(rid)
-            titles[code][title] += 1
+            if title:
+                titles[code][title] += 1
     out_codes, labels, rows = [], [], []
     for code in sorted(members):
         _, vectors = store.vectors("posting", members[code], dimension)
@@ -109,7 +111,7 @@ def posting_centroids(store: RecordStore, dimension: int,
         mean = vectors.mean(axis=0)
         norm = float(np.linalg.norm(mean))
         out_codes.append(code)
-        labels.append(titles[code].most_common(1)[0][0])
+        labels.append(titles[code].most_common(1)[0][0] if titles[code] else code)
         rows.append(mean / norm if norm else mean)
     if not rows:
         return [], [], np.zeros((0, dimension), dtype=np.float32)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..services.context import Context
     from ..services.state import State
     from ..services.taxonomies import TaxonomyService
+    from .demand_view import Visible
 
 TIERS = ("necessary", "defining", "distinguishing")
 
@@ -34,9 +35,11 @@ def demand(
     order: str = "score",
     taxonomies: Sequence[str] = (),
     progress: ProgressFn | None = None,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
-    """The most demanded skills of a slice, each with the postings behind it; only
-    skills of ``taxonomies`` (default: the setting, else all)."""
+    """The most demanded skills of a slice, each with the postings behind it (those
+    ``visible`` lets the caller see); only skills of ``taxonomies`` (default: the
+    setting, else all)."""
     from .demand_view import demand_table
     from .targets import find_occupation
 
@@ -48,7 +51,7 @@ def demand(
         code, target = occ.code, occ.to_dict()
     model, store = state.demand, ctx.taxonomies
     table = demand_table(model, store, region=region, occupation=code, window=window,
-                         top=top, order=order, only=names)
+                         top=top, order=order, only=names, visible=visible)
     if code:
         table["target"] = target
         table["tiers"] = tier_labels(store, model.tiers(code, region), names)

@@ -8,11 +8,35 @@ from typing import Any
 
 import numpy as np
 
-from ..demand import DemandColumns, DemandModel, day_number
+from ..demand import DemandColumns, DemandModel, DemandRecord, day_number
 from ..progress import ProgressFn
 from ..settings import Settings
 from ..storage.records_store import RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
+
+Visible = Callable[[str, Collection[str]], Collection[str]]
+"""A caller's rule over the records a flow may name beside its figures: (record kind,
+record ids) -> the ids among them the caller may see. Figures count every record; the
+records named as evidence are only those the rule lets through."""
+
+
+def visible_evidence(model: DemandModel, skill_ids: Collection[int], *, limit: int = 3,
+                     region: str | None = None, visible: Visible | None = None
+                     ) -> list[DemandRecord]:
+    """The heaviest ``limit`` records behind ``skill_ids`` (:meth:`DemandModel.evidence`)
+    among those ``visible`` lets the caller see (all without a rule)."""
+    wanted = list(skill_ids)
+    if visible is None:
+        return model.evidence(wanted, limit=limit, region=region)
+    fetch = limit
+    while True:  # ask for more until enough are visible or there are no more
+        rows = model.evidence(wanted, limit=fetch, region=region)
+        allowed = {(kind, code) for kind in {r.kind for r in rows}
+                   for code in visible(kind, [r.code for r in rows if r.kind == kind])}
+        kept = [r for r in rows if (r.kind, r.code) in allowed]
+        if len(kept) >= limit or len(rows) < fetch:
+            return kept[:limit]
+        fetch *= 4
 
 
 def fit_demand(records: RecordStore, settings: Settings,
@@ -105,9 +129,11 @@ def demand_table(
     top: int = 20,
     order: str = "score",
     only: Collection[str] | None = None,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
-    """The most demanded skills of a slice, with figures and the records behind them;
-    with ``only``, the skills of those taxonomies alone."""
+    """The most demanded skills of a slice, with figures and the records behind them
+    (those ``visible`` lets through); with ``only``, the skills of those taxonomies
+    alone."""
     if order not in ("score", "share"):
         from ..errors import InputError
 
@@ -120,7 +146,7 @@ def demand_table(
     skills = taxonomies.skills_by_id(sid for sid, _ in ranked)
     rows = []
     for sid, figures in ranked:
-        behind = model.evidence([sid], limit=3, region=region)
+        behind = visible_evidence(model, [sid], limit=3, region=region, visible=visible)
         rows.append({
             "skill": {"id": skills[sid].code, "label": skills[sid].label,
                       "taxonomy": skills[sid].taxonomy},

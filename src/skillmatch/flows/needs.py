@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..services.linking import LinkingService
     from ..services.records import RecordService
     from ..services.state import State
+    from .demand_view import Visible
 
 REQUIRED, PREFERRED = 1.0, 0.5  # a skill's weight in the need, by its role
 
@@ -43,7 +44,6 @@ def post_need(
     its skills resolved in ``taxonomies`` (default: the setting, else all)."""
     from ..catalog.models import parse_need
     from ..catalog.pipeline import RecordImporter
-    from .recommend import Filters, rank_credentials
 
     need = parse_need(
         {"id": need_id, "employer": employer, "role": role, "occupation_code": occupation,
@@ -54,7 +54,20 @@ def post_need(
     report = RecordImporter(force=True).run(
         "need", [need], ctx.records, declared, None, {}, None)
     state.changed()
-    stored = records.record("need", need.id)
+    return need_answer(ctx, records, state, need.id, report.unresolved.get(need.id, []),
+                       k=k)
+
+
+def need_answer(ctx: Context, records: RecordService, state: State, need_id: str,
+                not_linked: Sequence[str], *, k: int = 5, visible: Visible | None = None
+                ) -> dict[str, Any]:
+    """What a stored need was understood as (each phrase's skill and score), what
+    could not be linked (``not_linked``), and the credentials that supply its skills,
+    ranked by the need's weights alone (the postings they name: those ``visible`` lets
+    the caller see)."""
+    from .recommend import Filters, rank_credentials
+
+    stored = records.record("need", need_id)
     weights: dict[int, float] = {}
     for m in ctx.records.evidence("need", stored["id"]):
         weights[m["skill_id"]] = max(weights.get(m["skill_id"], 0.0),
@@ -62,13 +75,15 @@ def post_need(
     catalog, demand = state.catalog, state.demand
     supply = rank_credentials(
         catalog, demand, ctx.taxonomies, query_vector=None, weights=weights,
-        known=set(), filters=Filters(), relevance_weight=0.0, k=k) if catalog.rows else []
+        known=set(), filters=Filters(), relevance_weight=0.0, k=k,
+        visible=visible) if catalog.rows else []
     return {
-        "need": {"id": need.id, "employer": employer, "role": role,
-                 "occupation": occupation, "openings": need.openings, "region": region},
+        "need": {"id": stored["code"], "employer": stored["employer"],
+                 "role": stored["role"], "occupation": stored["occupation_code"],
+                 "openings": stored["openings"], "region": stored["region"]},
         "understood": [{"phrase": s["evidence"]["text"], "id": s["id"], "label": s["label"],
                         "role": s["role"], "score": s["score"]} for s in stored["skills"]],
-        "not_linked": report.unresolved.get(need.id, []),
+        "not_linked": list(not_linked),
         "demand_records": demand.size()["records"],
         "credentials": [r for r in supply if r["value"] > 0],
     }

@@ -40,6 +40,7 @@ from ..storage.posting_queries import PostingQueries
 from ..storage.taxonomy_store import TaxonomyStore
 from ..workspace import Workspace
 from .catalog_view import CatalogView
+from .demand_view import Visible, visible_evidence
 from .targets import Occupation, nearest_occupations
 
 if TYPE_CHECKING:
@@ -113,8 +114,10 @@ def rank_credentials(
     k: int,
     targeted: bool = False,
     value_weights: dict[int, float] | None = None,
+    visible: Visible | None = None,
 ) -> list[dict[str, Any]]:
-    """The ``k`` best credentials that pass ``filters``, each explained.
+    """The ``k`` best credentials that pass ``filters``, each explained (the postings
+    behind it: those ``visible`` lets the caller see).
 
     ``weights``: skill -> weight in [0, 1] for the target (``targeted``: an occupation,
     or the occupations a query stands for; relevance then counts the skill fit) or of
@@ -151,7 +154,7 @@ def rank_credentials(
     for i in order:
         results.append(_explain(catalog, demand, skill_rows, figures, int(i), weights, known,
                                 float(score[i]), float(relevance[i]), float(value[i]),
-                                filters.region))
+                                filters.region, visible))
         results[-1].update({"text_similarity": round(float(text[i]), 4),
                             "skill_fit": round(float(fit[i]), 4) if targeted else None})
     return results
@@ -184,9 +187,11 @@ def recommend(
     include_unknown_hours: bool = False,
     taxonomies: Sequence[str] = (),
     progress: ProgressFn | None = None,
+    visible: Visible | None = None,
 ) -> dict[str, Any]:
     """Ranked credentials for a student, each explained (the formula above); demand and
-    known skills counted in ``taxonomies`` (default: the setting, else all).
+    known skills counted in ``taxonomies`` (default: the setting, else all); the
+    postings named as evidence only those ``visible`` lets the caller see.
 
     A credential with no cost (hours) given has an unknown one (None, not free): it
     passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
@@ -240,7 +245,7 @@ def recommend(
         query_vector=unit(np.mean(vectors, axis=0)) if vectors else None,
         weights=weights, known=known_ids, filters=filters,
         relevance_weight=settings.recommend_relevance_weight, k=k,
-        targeted=targeted, value_weights=value_weights)
+        targeted=targeted, value_weights=value_weights, visible=visible)
     posting_titles(ctx.conn, [p for r in results for p in r["postings"]])
     out.update({
         "demand_basis": basis,
@@ -323,7 +328,7 @@ def implied_targets(conn: Any, workspace: Workspace, vector: np.ndarray,
 def _explain(catalog: CatalogView, demand: DemandModel, skill_rows: dict[int, Any],
              figures: dict[int, dict[str, float]], i: int, weights: dict[int, float],
              known: set[int], score: float, relevance: float, value: float,
-             region: str | None = None) -> dict[str, Any]:
+             region: str | None = None, visible: Visible | None = None) -> dict[str, Any]:
     row = catalog.rows[i]
     taught = catalog.taught(i)
     in_demand = sorted((s for s in taught if weights.get(s, 0) > 0),
@@ -339,7 +344,8 @@ def _explain(catalog: CatalogView, demand: DemandModel, skill_rows: dict[int, An
                 "confidence": round(taught[s], 4)}
 
     adds = [s for s in taught if s not in known]
-    behind = demand.evidence(in_demand[:5], limit=3, region=region) if in_demand else []
+    behind = visible_evidence(demand, in_demand[:5], limit=3, region=region,
+                              visible=visible) if in_demand else []
     return {
         "id": row["code"], "title": row["title"], "provider": row["provider"],
         "type": row["type"], "cost": row["cost"], "hours": row["hours"],

@@ -32,6 +32,7 @@ import numpy as np
 from ..errors import InputError
 from ..storage import lookup_queries
 from ..storage.changes import taxonomy_generation
+from ..storage.records_store import Scope
 from .context import Context
 from .records import check_kind
 
@@ -333,9 +334,11 @@ class LookupService:
 
     # ------------------------------------------------------------ record pages
     def records_page(self, kind: str, *, after: int = 0, limit: int = 20,
-                     filters: dict[str, str] | None = None) -> dict[str, Any]:
+                     filters: dict[str, str] | None = None, scope: Scope | None = None
+                     ) -> dict[str, Any]:
         """Up to ``limit`` stored ``kind`` records after the row id ``after`` (0: from the
-        first), by row id, matching ``filters`` (column -> value); their total; and
+        first), by row id, matching ``filters`` (column -> value) among those ``scope``
+        lets the reader see (postings and needs; default: all); their total; and
         ``next_after``, the row id to continue after (None on the last page)."""
         kind = check_kind(kind)
         if limit < 1:
@@ -349,7 +352,7 @@ class LookupService:
                 raise InputError(f"{kind}s cannot be filtered on {name!r} (only on "
                                  f"{', '.join(allowed)})", field=name)
         total, rows = store.keyset_page(kind, after=after, limit=limit + 1,
-                                        filters=filters)
+                                        filters=filters, scope=scope)
         more = len(rows) > limit
         rows = rows[:limit]
         return {"kind": kind, "total": total, "records": rows,

@@ -9,13 +9,13 @@ recomputed on next use.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..progress import ProgressFn
-from ..storage.records_store import decode_row
+from ..storage.records_store import Access, decode_row
 from .context import Context
 from .linking import LinkingService
 from .state import State
@@ -46,10 +46,14 @@ class RecordService:
 
     def import_records(self, kind: str, source: str | Path | Sequence[Record], *,
                        force: bool = False, progress: ProgressFn | None = None,
-                       taxonomies: Sequence[str] = ()) -> dict[str, Any]:
+                       taxonomies: Sequence[str] = (),
+                       access: Mapping[str, Access] | None = None,
+                       one_transaction: bool = False) -> dict[str, Any]:
         """Import credentials, postings or needs (upsert by id) from a CSV or JSON Lines
         file, or from records already parsed (e.g. :mod:`skillmatch.datasets`); their
-        skills linked against ``taxonomies`` (default: the setting, else all)."""
+        skills linked against ``taxonomies`` (default: the setting, else all).
+        ``access``: owner, privacy and expectation per posting or need (API writes);
+        ``one_transaction``: all records in one transaction (all or nothing)."""
         from ..catalog.models import PARSERS
         from ..catalog.pipeline import INDEXED, RecordImporter
         from ..catalog.readers import read_records
@@ -67,11 +71,14 @@ class RecordService:
         index_dir = ctx.workspace.index_dir(INDEXED[kind]) if kind in INDEXED else None
         manifest = {"name": INDEXED.get(kind, kind), "model": ctx.embedder.model_id,
                     "records": kind}
-        report = RecordImporter(batch_size=ctx.settings.import_batch_size, force=force).run(
-            kind, records, ctx.records, self._linking.declared_for(taxonomies),
-            index_dir, manifest, progress,
-        )
-        self._state.changed()
+        batch = max(len(records), 1) if one_transaction else ctx.settings.import_batch_size
+        try:
+            report = RecordImporter(batch_size=batch, force=force).run(
+                kind, records, ctx.records, self._linking.declared_for(taxonomies),
+                index_dir, manifest, progress, access,
+            )
+        finally:
+            self._state.changed()
         return report.to_dict()
 
     def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
@@ -118,11 +125,13 @@ class RecordService:
         return {"kind": kind, "total": total, "offset": offset, "limit": limit,
                 "records": rows}
 
-    def delete_records(self, kind: str, ids: Sequence[str]) -> dict[str, Any]:
+    def delete_records(self, kind: str, ids: Sequence[str], owner: str | None = None
+                       ) -> dict[str, Any]:
         """Delete records by id: their rows, skill mentions and index vectors, in one
-        database transaction (logged as changes); an unknown id is an error and deletes
-        nothing. The index files then follow (tombstones); demand and the catalogue
-        drop them at the next read, in every process."""
+        database transaction (logged as changes); an unknown id (with ``owner``: one
+        that employer does not own) is an error and deletes nothing. The index files
+        then follow (tombstones); demand and the catalogue drop them at the next read,
+        in every process."""
         from ..catalog.pipeline import INDEXED, index_lock
         from ..index.sync import sync_record_index
 
@@ -130,7 +139,7 @@ class RecordService:
         codes = [c for c in ids if c]
         if not codes:
             raise InputError(f"no ids to delete (give the ids of the {kind}s)", field="ids")
-        deleted = self._ctx.records.delete(kind, codes)
+        deleted = self._ctx.records.delete(kind, codes, owner=owner)
         out: dict[str, Any] = {"kind": kind, "deleted": deleted, "vectors_removed": 0}
         if kind in INDEXED:  # the index files follow the committed deletion
             directory = self._ctx.workspace.index_dir(INDEXED[kind])

@@ -216,4 +216,39 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        5,
+        "API keys, record ownership and rate limits",
+        """
+        -- An API key: only its HMAC-SHA256 under the server secret is kept (hash); id is
+        -- the short public part of the key, shown in lists and used to revoke it.
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'employer', 'designer', 'counselor')),
+            employer TEXT NOT NULL DEFAULT '',
+            name TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT,
+            CHECK ((role = 'employer') = (employer != ''))
+        );
+        -- Fixed-window request counters shared by every worker: hits of a bucket (a key
+        -- or a client address) in the window numbered slot.
+        CREATE TABLE rate_limits (
+            bucket TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            hits INTEGER NOT NULL,
+            PRIMARY KEY (bucket, slot)
+        ) WITHOUT ROWID;
+        CREATE INDEX rate_limits_slot ON rate_limits(slot);
+        -- The employer whose key wrote a posting or need ('' for imports by an admin or
+        -- the command line), and whether only that employer may list and read it.
+        ALTER TABLE postings ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE postings ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE needs ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+        ALTER TABLE needs ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX postings_owner ON postings(owner);
+        CREATE INDEX needs_owner ON needs(owner);
+        """,
+    ),
 ]

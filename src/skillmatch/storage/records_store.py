@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,11 +12,12 @@ from typing import Any
 import numpy as np
 
 from ..catalog.models import Credential, Posting, Record, content_hash
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError
 from .changes import log_changes
 from .db import transaction
 
 TABLES = {"credential": "credentials", "posting": "postings", "need": "needs"}
+OWNED = ("posting", "need")  # the kinds with an owner and a private flag
 
 
 def _table(kind: str) -> str:
@@ -37,6 +38,36 @@ class Mention:
     start: int | None = None
     end: int | None = None
     text: str = ""
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a posting or need is written: its ``owner`` (an employer; '' for none), whether
+    it is ``private``, and what the write expects, checked inside its transaction:
+    ``create`` (the id is new, else :class:`ConflictError`), ``update`` (the record exists
+    and ``owner`` owns it, else :class:`NotFoundError`) or ``upsert`` (either)."""
+
+    owner: str = ""
+    private: bool = False
+    mode: str = "upsert"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The postings and needs a reader may see: every one (the default), only those of
+    ``owner``, or (``public_only``) those not private."""
+
+    owner: str | None = None
+    public_only: bool = False
+
+    def sql(self) -> tuple[str, list[Any]]:
+        """The ``AND`` conditions on table alias ``r`` and their parameters."""
+        where, params = "", []
+        if self.owner is not None:
+            where, params = " AND r.owner=?", [self.owner]
+        if self.public_only:
+            where += " AND r.private=0"
+        return where, params
 
 
 def _row(record: Record) -> dict[str, Any]:
@@ -95,11 +126,15 @@ class RecordStore:
         return out
 
     def save_batch(self, items: Sequence[tuple[Record, Sequence[Mention]]],
-                   vectors: np.ndarray | None = None, model: str = "") -> dict[str, int]:
+                   vectors: np.ndarray | None = None, model: str = "",
+                   access: Mapping[str, Access] | None = None) -> dict[str, int]:
         """Upsert records and replace their mentions (and, given, their embeddings:
         one row of ``vectors`` per item, from ``model``), logging each as a change, all
         in one transaction: a reader sees a record with its skills and its vector, or
-        not at all."""
+        not at all. ``access`` (record id -> :class:`Access`, postings and needs only)
+        sets owner and privacy and checks what the write expects; a record without one
+        is stored with no owner, public, and an update keeps what it had. A failed
+        check writes nothing of the batch."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         ids: dict[str, int] = {}
         if vectors is not None and len(vectors) != len(items):
@@ -108,6 +143,10 @@ class RecordStore:
             for record, mentions in items:
                 kind = kind_of(record)
                 row = {**_row(record), "content_hash": content_hash(record), "updated_at": now}
+                rule = (access or {}).get(record.id)
+                if rule is not None:
+                    _check(c, kind, record.id, rule)
+                    row.update(owner=rule.owner, private=int(rule.private))
                 cols = ", ".join(row)
                 sets = ", ".join(f"{k}=excluded.{k}" for k in row if k != "code")
                 rid = c.execute(
@@ -162,21 +201,24 @@ class RecordStore:
         return self.count(kind), [decode_row(dict(r)) for r in rows]
 
     def delete(self, kind: str, codes: Sequence[str],
-               before_commit: Callable[[list[int]], None] | None = None) -> list[str]:
+               before_commit: Callable[[list[int]], None] | None = None,
+               owner: str | None = None) -> list[str]:
         """Delete records by id with their skill mentions, in one transaction.
 
-        Every id must exist: an unknown one raises :class:`NotFoundError` naming it and
-        nothing is deleted. ``before_commit(row ids)`` runs inside the transaction (e.g.
-        to drop the records' vectors); if it raises, the deletion is rolled back."""
+        Every id must exist (and, with ``owner``, be owned by ``owner``): another raises
+        :class:`NotFoundError` naming it and nothing is deleted. ``before_commit(row
+        ids)`` runs inside the transaction (e.g. to drop the records' vectors); if it
+        raises, the deletion is rolled back."""
         table = TABLES[kind]
         wanted = list(dict.fromkeys(codes))
+        mine = "" if owner is None else " AND owner=?"
         with transaction(self.conn) as c:
             found: dict[str, int] = {}
             for i in range(0, len(wanted), 900):
                 chunk = wanted[i : i + 900]
                 found.update((code, int(rid)) for code, rid in c.execute(
-                    f"SELECT code, id FROM {table} WHERE code IN ({','.join('?' * len(chunk))})",
-                    chunk))
+                    f"SELECT code, id FROM {table} WHERE code IN ({','.join('?' * len(chunk))})"
+                    f"{mine}", chunk + ([] if owner is None else [owner])))
             missing = [code for code in wanted if code not in found]
             if missing:
                 which = (f"id {missing[0]!r}" if len(missing) == 1
@@ -224,8 +266,9 @@ class RecordStore:
         """(posting id, occupation code, title) of every posting with a code."""
         cur = self.conn.cursor()
         cur.row_factory = None
-        return cur.execute("SELECT id, occupation_code, title FROM postings"
-                           " WHERE occupation_code != '' ORDER BY id").fetchall()
+        return cur.execute("SELECT id, occupation_code, CASE WHEN private THEN '' ELSE title"
+                           " END FROM postings WHERE occupation_code != '' ORDER BY id"
+                           ).fetchall()
 
     def evidence(self, kind: str, record_id: int) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(
@@ -330,13 +373,14 @@ class RecordStore:
                     "need": ("employer", "occupation_code", "region")}
 
     def keyset_page(self, kind: str, *, after: int = 0, limit: int = 20,
-                    filters: dict[str, str] | None = None
+                    filters: dict[str, str] | None = None, scope: Scope | None = None
                     ) -> tuple[int, list[dict[str, Any]]]:
         """(how many ``kind`` records match ``filters``, up to ``limit`` of them with a row
         id above ``after``, by row id), read in one transaction so the total and the rows
         agree; each row decoded and with ``skill_count``. A page is found by the primary
         key whatever its depth (no OFFSET). ``filters``: column -> value, the columns of
-        :attr:`PAGE_FILTERS` only (another is a ValueError)."""
+        :attr:`PAGE_FILTERS` only (another is a ValueError); ``scope``: the postings and
+        needs the reader may see."""
         table = _table(kind)
         filters = filters or {}
         unknown = sorted(set(filters) - set(self.PAGE_FILTERS[kind]))
@@ -344,6 +388,9 @@ class RecordStore:
             raise ValueError(f"cannot filter {kind}s on {unknown}")
         where = "".join(f" AND r.{col}=?" for col in filters)
         params = list(filters.values())
+        if scope is not None and kind in OWNED:
+            extra, more = scope.sql()
+            where, params = where + extra, params + more
         c = self.conn
         own = not c.in_transaction  # a read transaction: one committed state for both
         if own:
@@ -359,3 +406,32 @@ class RecordStore:
             if own:
                 c.execute("COMMIT")
         return total, [decode_row(dict(r)) for r in rows]
+
+    def hidden(self, kind: str, codes: Collection[str], owner: str | None) -> set[str]:
+        """The private ones among the ``kind`` records ``codes`` that ``owner`` (an
+        employer; None: nobody) does not own."""
+        if kind not in OWNED:
+            return set()
+        wanted = sorted(set(codes))
+        theirs = "" if owner is None else " AND owner != ?"
+        out: set[str] = set()
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i : i + 900]
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT code FROM {TABLES[kind]} WHERE private=1{theirs} AND code IN"
+                f" ({','.join('?' * len(chunk))})", ([] if owner is None else [owner]) + chunk))
+        return out
+
+
+def _check(conn: sqlite3.Connection, kind: str, code: str, rule: Access) -> None:
+    """What a write of ``code`` expects (:class:`Access`), inside its transaction."""
+    if kind not in OWNED:
+        raise ValueError(f"{kind}s have no owner")
+    if rule.mode == "upsert":
+        return
+    row = conn.execute(f"SELECT owner FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
+    if rule.mode == "create" and row is not None:
+        raise ConflictError(f"a {kind} with id {code!r} exists already (choose another id, "
+                            "or update it)")
+    if rule.mode == "update" and (row is None or row[0] != rule.owner):
+        raise NotFoundError(f"no {kind} with id {code!r}")

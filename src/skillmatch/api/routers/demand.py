@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from ...errors import InputError
+from ..auth import Caller
 from ..deps import Engine
 from ..problems import responses
 from ..schemas.demand import DemandResponse
@@ -18,7 +19,7 @@ router = APIRouter(prefix=V1 + "/demand", tags=["catalogue"])
 
 @router.get("", summary="Employer demand per skill, from postings and stated needs",
             responses=responses(404, 503), response_model_exclude_unset=True)
-def demand(engine: Engine,
+def demand(engine: Engine, principal: Caller,
            region: Annotated[str | None, Query(max_length=100, description="ST or "
                                                "ST-Place (ST covers its places).",
                                                examples=["TX"])] = None,
@@ -41,4 +42,4 @@ def demand(engine: Engine,
         if since or until else None
     return DemandResponse.model_validate(engine.demand(
         region=region, occupation=occupation, window=window, top=top, order=order,
-        taxonomies=names(taxonomy)))
+        taxonomies=names(taxonomy), visible=engine.writes.visible_rule(principal)))

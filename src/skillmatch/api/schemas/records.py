@@ -81,6 +81,8 @@ class Posting(Record):
     openings: int
     occupation_code: str
     declared_skills: list[str]
+    private: bool = Field(default=False, description="Only its employer's keys (and "
+                          "admins) see it; it counts in demand all the same.")
 
 
 class Need(Record):
@@ -100,6 +102,8 @@ class Need(Record):
     openings: int
     region: str
     date: str | None
+    private: bool = Field(default=False, description="Only its employer's keys (and "
+                          "admins) see it; it counts in demand all the same.")
 
 
 class CredentialDetail(Credential):
