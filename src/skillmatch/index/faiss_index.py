@@ -78,6 +78,7 @@ class FaissIndex(VectorIndex):
         self.ef_search = ef_search
         self.index_type = index_type
         self.threads = threads
+        self.read_only_ = False  # set by load(read_only=True)
 
     # ----------------------------------------------------------------- build
     def build(self, ids: np.ndarray, vectors: np.ndarray) -> FaissIndex:
@@ -129,6 +130,7 @@ class FaissIndex(VectorIndex):
     # ---------------------------------------------------------------- change
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         """Add vectors; an id already present has its vector replaced."""
+        self._writable()
         ids, vectors = self._check(ids, vectors)
         _, last = np.unique(ids[::-1], return_index=True)
         keep = np.sort(len(ids) - 1 - last)  # the last vector given for each id wins
@@ -138,6 +140,7 @@ class FaissIndex(VectorIndex):
         self._maybe_compact()
 
     def remove(self, ids: np.ndarray) -> int:
+        self._writable()
         removed = 0
         for external in np.asarray(ids, dtype=np.int64).reshape(-1).tolist():
             pos = self.pos_.pop(external, None)
@@ -147,6 +150,11 @@ class FaissIndex(VectorIndex):
         if removed:
             self._maybe_compact()
         return removed
+
+    def _writable(self) -> None:
+        if self.read_only_:
+            raise ArtifactError("this index was loaded read-only (memory-mapped); load it "
+                                "with read_only=False to change it")
 
     def _maybe_compact(self) -> None:
         dead = int((~self.alive_).sum())
@@ -251,13 +259,17 @@ class FaissIndex(VectorIndex):
         _prune(directory, version)
 
     @classmethod
-    def load(cls, directory: Path) -> tuple[FaissIndex, dict[str, Any]]:
+    def load(cls, directory: Path, *, read_only: bool = False
+             ) -> tuple[FaissIndex, dict[str, Any]]:
         """The live version of the index in ``directory`` (retried when a writer
-        replaces it between reading ``CURRENT`` and opening the files)."""
+        replaces it between reading ``CURRENT`` and opening the files). ``read_only``
+        memory-maps the vectors instead of reading them (a fraction of the time for the
+        big skill indexes, and shared between processes through the page cache); such
+        an index can be searched but not changed."""
         directory = Path(directory)
         for attempt in range(5):
             try:
-                return cls._load(directory)
+                return cls._load(directory, read_only)
             except FileNotFoundError:
                 if attempt == 4 or not (directory / MANIFEST).exists():
                     raise ArtifactError(
@@ -266,7 +278,8 @@ class FaissIndex(VectorIndex):
         raise AssertionError("unreachable")
 
     @classmethod
-    def _load(cls, directory: Path) -> tuple[FaissIndex, dict[str, Any]]:
+    def _load(cls, directory: Path, read_only: bool = False
+              ) -> tuple[FaissIndex, dict[str, Any]]:
         folder = live_folder(directory)
         manifest = _read_json_manifest(folder / MANIFEST)
         params = manifest.get("params", {})
@@ -280,7 +293,8 @@ class FaissIndex(VectorIndex):
         if not (folder / "index.faiss").exists():
             raise FileNotFoundError(folder / "index.faiss")
         try:
-            index.faiss_ = faiss.read_index(str(folder / "index.faiss"))
+            flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY if read_only else 0
+            index.faiss_ = faiss.read_index(str(folder / "index.faiss"), flags)
             index.ids_ = np.load(folder / "ids.npy", allow_pickle=False)
             index.alive_ = np.load(folder / "alive.npy", allow_pickle=False)
         except FileNotFoundError:
@@ -296,6 +310,7 @@ class FaissIndex(VectorIndex):
         index.index_type_ = manifest["index_type"]
         live = np.flatnonzero(index.alive_)
         index.pos_ = dict(zip(index.ids_[live].tolist(), live.tolist()))
+        index.read_only_ = read_only
         return index, manifest
 
 

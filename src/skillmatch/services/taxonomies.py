@@ -165,7 +165,7 @@ class TaxonomyService:
                 if not named:
                     log.warning("taxonomy %s has no index yet; linking without it", name)
                 continue
-            index, manifest = FaissIndex.load(directory)
+            index, manifest = FaissIndex.load(directory, read_only=True)
             if manifest.get("model") != ctx.embedder.model_id:
                 raise ArtifactError(
                     f"{directory}: built with model {manifest.get('model')!r} but the active "
