@@ -8,6 +8,7 @@ server) pays for them once; writes show in later calls without a restart.
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from collections.abc import Sequence
 from functools import cached_property
@@ -15,10 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .embeddings.base import Embedder
-from .flows import align as align_flow
-from .flows import demand_flow, pathways, targets
-from .flows import needs as needs_flow
-from .flows import recommend as recommend_flow
 from .linking.linker import SkillLinker
 from .linking.ranker import RankerModel
 from .progress import ProgressFn
@@ -41,7 +38,15 @@ if TYPE_CHECKING:
     from .demand import DemandModel
     from .flows.catalog_view import CatalogView
     from .flows.demand_view import Visible
+    from .flows.targets import Occupation
     from .index.faiss_index import FaissIndex
+
+
+def _flow(name: str) -> Any:
+    """A module of :mod:`skillmatch.flows`, imported on first use (a command that only
+    links text never pays for the flows' imports)."""
+    return importlib.import_module(f".flows.{name}", __package__)
+
 
 __all__ = ["RECORD_KINDS", "ProgressFn", "SkillMatch"]
 
@@ -204,9 +209,9 @@ class SkillMatch:
     def catalog_view(self) -> CatalogView:
         return self.state.catalog
 
-    def occupation(self, query: str) -> targets.Occupation:
+    def occupation(self, query: str) -> Occupation:
         """An occupation by code, title or nearest title (:mod:`skillmatch.flows.targets`)."""
-        return targets.find_occupation(self.context, self.state, query)
+        return _flow("targets").find_occupation(self.context, self.state, query)
 
     # ----------------------------------------------------------------- flows
     def demand(self, *, region: str | None = None, occupation: str | None = None,
@@ -215,7 +220,7 @@ class SkillMatch:
                visible: Visible | None = None) -> dict[str, Any]:
         """The most demanded skills of a slice (:mod:`skillmatch.flows.demand_flow`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
-            return demand_flow.demand(
+            return _flow("demand_flow").demand(
                 self.context, self.taxonomy_service, self.state, region=region,
                 occupation=occupation, window=window, top=top, order=order, taxonomies=taxonomies,
                 progress=progress, visible=visible)
@@ -229,7 +234,7 @@ class SkillMatch:
                   visible: Visible | None = None) -> dict[str, Any]:
         """Ranked credentials for a student, explained (:mod:`skillmatch.flows.recommend`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
-            return recommend_flow.recommend(
+            return _flow("recommend").recommend(
                 self.context, self.linking_service, self.state, query, occupation=occupation,
                 known_skills=known_skills, max_cost=max_cost, max_hours=max_hours, types=types,
                 delivery=delivery, region=region, k=k, include_unknown_cost=include_unknown_cost,
@@ -243,7 +248,7 @@ class SkillMatch:
                   ) -> dict[str, Any]:
         """Store an employer's skill need; who supplies it (:mod:`skillmatch.flows.needs`)."""
         with self.state.pinned():  # one snapshot for the whole call
-            return needs_flow.post_need(
+            return _flow("needs").post_need(
                 self.context, self.linking_service, self.record_service, self.state, employer,
                 role=role, occupation=occupation, required=required, preferred=preferred,
                 openings=openings, region=region, date=date, need_id=need_id, k=k,
@@ -257,7 +262,7 @@ class SkillMatch:
         """A short, cheap sequence of credentials covering an occupation's demand
         (:mod:`skillmatch.flows.pathways`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
-            return pathways.pathway(
+            return _flow("pathways").pathway(
                 self.context, self.linking_service, self.state, occupation,
                 known_skills=known_skills, by=by, max_steps=max_steps,
                 target_coverage=target_coverage, max_cost=max_cost, region=region,
@@ -271,24 +276,7 @@ class SkillMatch:
         """Alignment report for a catalogued credential or a free-text description
         (:mod:`skillmatch.flows.align`)."""
         with self.state.pinned(progress):  # one snapshot for the whole call
-            return align_flow.align(
+            return _flow("align").align(
                 self.context, self.linking_service, self.state, credential, description=description,
                 occupations=occupations, region=region, k=k, taxonomies=taxonomies,
                 progress=progress)
-
-    # ---------------------------------------------------------------- models
-    def train_model(self, name: str, config: Any = None,
-                    progress: ProgressFn | None = None) -> dict[str, Any]:
-        """Fine-tune the base model on the shared data; export it under ``models_dir``."""
-        return self.model_service.train_model(name, config, progress)
-
-    def interpolate_model(self, source: str, name: str, alphas: Any = None,
-                          progress: ProgressFn | None = None, keep_torch: bool = False
-                          ) -> dict[str, Any]:
-        """Average a fine-tuned model's weights with the base model's; export as ``name``."""
-        return self.model_service.interpolate_model(source, name, alphas, progress,
-                                                    keep_torch)
-
-    def quantize_model(self, source: str, name: str, check: bool = True) -> dict[str, Any]:
-        """An int8 copy of the exported model ``source`` as ``name`` (checked on dev)."""
-        return self.model_service.quantize_model(source, name, check)

@@ -105,7 +105,7 @@ def models_train(ctx: click.Context, name: str, epochs: float, max_steps: int | 
                          learning_rate=learning_rate, seed=seed,
                          skillskape_limit=skillskape_limit, dev_limit=dev_limit,
                          mined_share=mined_share, keep_torch=True)
-    data = _app(ctx).train_model(name, config, progress=Progress())
+    data = _app(ctx).model_service.train_model(name, config, progress=Progress())
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         t, f = d["training"], d["figures"]["skillskape_dev_nearest_label"]
@@ -136,7 +136,7 @@ def models_interpolate(ctx: click.Context, source: str, name: str, alphas: str,
         raise click.BadParameter(f"{alphas!r} (expected numbers such as 0.5,0.7)",
                                  param_hint="--alphas") from None
     _check_new_model(ctx, name, overwrite)
-    data = _app(ctx).interpolate_model(source, name, weights, progress=Progress(),
+    data = _app(ctx).model_service.interpolate_model(source, name, weights, progress=Progress(),
                                        keep_torch=keep_torch)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
@@ -166,7 +166,7 @@ def models_quantize(ctx: click.Context, source: str, name: str, no_check: bool,
     """Write an int8 copy of an exported model, kept only if it ranks like the original.
     An existing models/<name> folder is refused unless --overwrite."""
     _check_new_model(ctx, name, overwrite)
-    data = _app(ctx).quantize_model(source, name, check=not no_check)
+    data = _app(ctx).model_service.quantize_model(source, name, check=not no_check)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         q = d["quantization"]
