@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,9 +28,16 @@ NEEDS = [
 ]
 
 
-def build_workspace(home: Path) -> SkillMatch:
-    """The API tests' workspace at ``home``, opened."""
-    engine = SkillMatch(Settings(home=home, embedder="fake", link_threshold=0.3))
+def api_settings(home: Path, **overrides: Any) -> Settings:
+    """The API tests' settings: no rate limit (the shared client makes hundreds of
+    requests; tests/api/test_security.py sets one of its own) unless ``overrides`` say."""
+    return Settings(**{"home": home, "embedder": "fake", "link_threshold": 0.3,
+                       "api_rate_limit": 0, **overrides})
+
+
+def build_workspace(home: Path, **overrides: Any) -> SkillMatch:
+    """The API tests' workspace at ``home``, opened (``overrides``: settings)."""
+    engine = SkillMatch(api_settings(home, **overrides))
     engine.taxonomies.save(tiny_bundle("esco"))
     engine.taxonomies.save(onet_bundle())
     engine.build_indexes(["esco"])

@@ -26,6 +26,7 @@ from ..app import SkillMatch
 from ..settings import Settings
 from . import problems
 from .auth import caller
+from .limits import BodyLimitMiddleware
 from .metrics import Metrics, MetricsMiddleware
 from .readiness import Readiness
 from .routers import ROUTERS
@@ -79,12 +80,12 @@ def create_app(settings: Settings | None = None, engine: SkillMatch | None = Non
     except PackageNotFoundError:  # pragma: no cover - run from a source tree
         number = "0"
     app = FastAPI(title="skillmatch", version=number, description=DESCRIPTION,
-                  lifespan=lifespan, openapi_tags=TAGS,
-                  max_body_size=settings.api_max_body_bytes)  # 413 above it
+                  lifespan=lifespan, openapi_tags=TAGS)
     app.state.settings = settings
     app.state.engine = engine
     app.state.readiness = Readiness()
     app.state.metrics = Metrics()
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)  # 413
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if settings.api_cors_origins:  # off unless origins are listed
         app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins,

@@ -41,7 +41,8 @@ def caller(request: Request, keys: Keys, settings: AppSettings,
     key = (credentials.credentials if credentials else header_key or "").strip() or None
     principal = keys.authenticate(key) if key and len(key) <= MAX_KEY else None
     client = request.client.host if request.client else "unknown"
-    rate = keys.hit(f"key:{principal.key_id}" if principal else f"ip:{client}")
+    rate = keys.hit(f"key:{principal.key_id}" if principal else f"ip:{client}",
+                    settings.api_rate_limit, settings.api_rate_window)
     if not rate.allowed:
         who = "this key" if principal else "this client address"
         raise HTTPException(429, f"more than {rate.limit} requests by {who} in "

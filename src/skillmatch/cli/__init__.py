@@ -6,7 +6,7 @@ option value is click's usage error, exit status 2. One module per command group
 :mod:`.taxonomy` (taxonomy, crosswalk, index), :mod:`.skills`, :mod:`.records`
 (credentials, postings, needs), :mod:`.flows` (demand, recommend, align, pathway,
 post-need), :mod:`.data`, :mod:`.models`, :mod:`.evaluate` (eval), :mod:`.demo` and
-:mod:`.serve` (the HTTP API); what
+:mod:`.serve` (the HTTP API), :mod:`.keys` (its API keys); what
 they share is in :mod:`._common`.
 """
 
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ..errors import ConfigurationError
 from ..settings import Settings, settings_error
-from . import data, demo, evaluate, flows, models, records, serve, skills, taxonomy
+from . import data, demo, evaluate, flows, keys, models, records, serve, skills, taxonomy
 from ._common import SkillmatchGroup
 
 __all__ = ["main"]
@@ -66,5 +66,6 @@ for _command in (
     evaluate.eval_,
     demo.demo,
     serve.serve,
+    keys.keys,
 ):
     main.add_command(_command)

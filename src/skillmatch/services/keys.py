@@ -127,12 +127,11 @@ class KeyService:
         return Principal(row["id"], row["role"], row["employer"])
 
     # ---------------------------------------------------------- rate limit
-    def hit(self, bucket: str, now: float | None = None) -> RateResult:
+    def hit(self, bucket: str, limit: int, window: int, now: float | None = None
+            ) -> RateResult:
         """Count one request of ``bucket`` (a key or a client address) in the current
-        fixed window of the setting ``api_rate_window`` seconds, shared by every worker
-        through the workspace database."""
-        settings = self._ctx.settings
-        limit, window = settings.api_rate_limit, settings.api_rate_window
+        fixed window of ``window`` seconds, shared by every worker through the workspace
+        database; allowed while it is one of the first ``limit`` (0: no limit)."""
         if limit <= 0:
             return RateResult(True, 0, 0, 0)
         now = time.time() if now is None else now

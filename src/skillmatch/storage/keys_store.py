@@ -40,10 +40,10 @@ class KeyStore:
         return dict(row)
 
     def all(self, revoked: bool = True) -> list[dict[str, Any]]:
-        """Every key (without its hash), oldest first; only live ones unless ``revoked``."""
+        """Every key (without its hash), in the order made; only live ones unless ``revoked``."""
         where = "" if revoked else " WHERE revoked_at IS NULL"
         return [dict(r) for r in self.conn.execute(
-            f"SELECT {KEY_COLUMNS} FROM api_keys{where} ORDER BY created_at, id")]
+            f"SELECT {KEY_COLUMNS} FROM api_keys{where} ORDER BY rowid")]
 
     def by_hash(self, digest: str) -> dict[str, Any] | None:
         """The live key whose HMAC is ``digest`` (with its ``hash``), or None."""
