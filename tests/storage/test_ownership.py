@@ -94,3 +94,15 @@ def test_a_workspace_from_before_keeps_its_records(tmp_path) -> None:
     migrated = RecordStore(connect(path))
     assert _owners(migrated) == {"n1": ("", 0)}
     assert migrated.conn.execute("SELECT count(*) FROM api_keys").fetchone()[0] == 0
+
+
+def test_an_occupation_code_used_by_private_postings_only_shows_no_title(tmp_path) -> None:
+    from skillmatch.storage.occupation_store import OccupationStore
+
+    conn = connect(tmp_path / "db.sqlite")
+    store = RecordStore(conn)
+    store.save_batch([(Posting(id="p1", title="Secret Job", occupation_code="99-9999.00"),
+                       [])], access={"p1": Access("Acme", True)})
+    assert OccupationStore(conn).posting_count("99-9999.00") == (1, "")
+    store.save_batch([(Posting(id="p2", title="Open Job", occupation_code="99-9999.00"), [])])
+    assert OccupationStore(conn).posting_count("99-9999.00") == (2, "Open Job")

@@ -103,7 +103,8 @@ def resolve_occupation(conn: Any, workspace: Workspace, embedder: Embedder, quer
             return Occupation(text, text, "", "postings", 0, "code used by postings",
                               resolved_from=text, records=count(text),
                               note=f"{text} is in no loaded taxonomy or crosswalk; {n} "
-                              f"postings use it (most often titled {title!r})")
+                              "postings use it" + (f" (most often titled {title!r})"
+                                                   if title else ""))
     if not cands:
         cands = _title_candidates(conn, store, workspace, embedder, text)
     if not cands:

@@ -61,10 +61,12 @@ class OccupationStore:
             " WHERE t.kind=?", (kind,))}
 
     def posting_count(self, code: str) -> tuple[int, str]:
-        """How many stored postings use ``code``, and their most common title."""
+        """How many stored postings use ``code``, and the most common title of the
+        public ones (a private posting's title is never shown)."""
         row = self.conn.execute(
-            "SELECT count(*), (SELECT title FROM postings WHERE occupation_code=? GROUP BY"
-            " title ORDER BY count(*) DESC LIMIT 1) FROM postings WHERE occupation_code=?",
+            "SELECT count(*), (SELECT title FROM postings WHERE occupation_code=? AND"
+            " private=0 GROUP BY title ORDER BY count(*) DESC LIMIT 1) FROM postings"
+            " WHERE occupation_code=?",
             (code, code)).fetchone()
         return int(row[0]), row[1] or ""
 
