@@ -26,17 +26,18 @@ from __future__ import annotations
 import secrets
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog.models import PARSERS, Need, Posting
 from ..errors import ConflictError, InputError, NotFoundError, SkillmatchError
-from ..flows.demand_view import Visible
-from ..flows.needs import need_answer
 from ..storage.records_store import OWNED, Access, RecordStore, Scope
 from .context import Context
 from .keys import Principal
 from .records import RecordService, check_kind
 from .state import State
+
+if TYPE_CHECKING:  # the flows are imported on first use (a CLI start imports none)
+    from ..flows.demand_view import Visible
 
 # the input fields of each kind (what a stored row turns back into, for a partial update)
 FIELDS = {
@@ -254,6 +255,8 @@ class RecordWrites:
         """What a written record was understood as: the record with its skills (each
         with its evidence and score), the phrases not linked, and for a need the
         credentials that supply its skills."""
+        from ..flows.needs import need_answer
+
         stored = self._records.record(kind, record_id)
         if kind == "posting":
             return {"posting": stored, "not_linked": not_linked}
