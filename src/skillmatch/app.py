@@ -21,6 +21,7 @@ from .linking.ranker import RankerModel
 from .progress import ProgressFn
 from .records import LinkResult
 from .services.context import Context
+from .services.corrections import CorrectionService
 from .services.keys import KeyService
 from .services.linking import LinkingService
 from .services.lookup import LookupService
@@ -194,6 +195,11 @@ class SkillMatch:
     def writes(self) -> RecordWrites:
         """Postings and needs as an API key sees and writes them (services/writes)."""
         return RecordWrites(self.context, self.record_service, self.state)
+
+    @cached_property
+    def corrections(self) -> CorrectionService:
+        """Employers' corrections of links and their review queue (services/corrections)."""
+        return CorrectionService(self.context, self.record_service, self.state)
 
     @cached_property
     def keys(self) -> KeyService:

@@ -115,6 +115,7 @@ TAGS = [
     {"name": "catalogue", "description": "Credentials and demand."},
     {"name": "skills", "description": "Skill linking and autocomplete."},
     {"name": "occupations", "description": "Occupation autocomplete."},
+    {"name": "admin", "description": "API keys and the review queue of corrections."},
 ]
 
 

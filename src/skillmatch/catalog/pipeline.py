@@ -26,9 +26,10 @@ import numpy as np
 from ..index.sync import sync_record_index
 from ..linking.linker import Prepared, SkillLinker
 from ..records import LinkedSkill
-from ..storage.records_store import Access, Mention, RecordStore
+from ..storage.records_store import OWNED, Access, Mention, RecordStore
 from ..storage.taxonomy_store import TaxonomyStore
 from ..text import normalize
+from .corrections import Corrector, Rules, apply_rules
 from .models import Credential, Need, Posting, Record, content_hash
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,8 @@ class RecordImporter:
         batches = [todo[i : i + self.batch_size] for i in range(0, len(todo), self.batch_size)]
         done = 0
         saved: set[int] = set()
+        # employers' corrections of links (catalog/corrections.py): one read per import
+        corrector = Corrector.load(store.conn) if kind in OWNED and todo else None
         # the transformer is the costly half: embed batch i + 1 in a worker thread while
         # batch i is linked and stored here
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed") as pool:
@@ -194,6 +197,8 @@ class RecordImporter:
                 ahead = pool.submit(_embed, linker, batches[n + 1]) if n + 1 < len(
                     batches) else None
                 items, vectors = self._prepare(batch, declared, report, prepared)
+                if corrector is not None:
+                    items = _correct(kind, items, corrector, access or {}, report)
                 # one transaction: the records, their skills, vectors and change-log rows
                 saved.update(store.save_batch(items, vectors, linker.embedder_.model_id,
                                               access).values())
@@ -272,6 +277,34 @@ def _embed(linker: SkillLinker, batch: Sequence[Record]) -> Prepared | None:
     """The embedding half of linking a batch (run in the worker thread)."""
     texts = _texts(batch)
     return linker.prepare(texts) if texts else None
+
+
+def corrected(mentions: list[Mention], rules: Rules
+              ) -> tuple[list[Mention], list[Mention], int]:
+    """``mentions`` with corrections ``rules`` applied, one per skill and role again;
+    the mentions rejected; how many a rule changed."""
+    kept, rejected, changed = apply_rules(mentions, rules)
+    return (_dedupe(kept) if changed else kept), rejected, changed
+
+
+def _correct(kind: str, items: list[tuple[Record, list[Mention]]], corrector: Corrector,
+             access: Mapping[str, Access], report: ImportReport
+             ) -> list[tuple[Record, list[Mention]]]:
+    """A batch with the corrections in effect for each record's owner (the write's, else
+    the stored one's); a declared phrase left without a skill is reported unresolved."""
+    owners = corrector.owners(kind, [r.id for r, _ in items if r.id not in access])
+    out: list[tuple[Record, list[Mention]]] = []
+    for record, mentions in items:
+        rule = access.get(record.id)
+        owner = rule.owner if rule is not None else owners.get(record.id, "")
+        kept, rejected, _ = corrected(mentions, corrector.rules(owner))
+        left = {m.text for m in kept} | set(report.unresolved.get(record.id, []))
+        lost = list(dict.fromkeys(m.text for m in rejected
+                                  if m.source == "declared" and m.text not in left))
+        if lost:
+            report.unresolved[record.id] = report.unresolved.get(record.id, []) + lost
+        out.append((record, kept))
+    return out
 
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:

@@ -18,7 +18,8 @@ records, their skills, vectors and change-log rows commit in one transaction, wi
 ownership checks inside it (:class:`~skillmatch.storage.records_store.Access`), so the
 next read in any worker sees them. A bulk write is one transaction too: ``atomic``
 writes nothing unless every item is valid; otherwise the valid items are written and
-each invalid one gets its own error.
+each invalid one gets its own error. An admin key writes credentials (the catalogue)
+the same way; they have no owner and are never private.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..catalog.models import PARSERS, Need, Posting
+from ..catalog.models import PARSERS, Credential, Need, Posting, Record
 from ..errors import ConflictError, InputError, NotFoundError, SkillmatchError
 from ..storage.records_store import OWNED, Access, RecordStore, Scope
 from .context import Context
@@ -45,6 +46,8 @@ FIELDS = {
                 "occupation_code", "skills"),
     "need": ("employer", "role", "occupation_code", "required_skills", "preferred_skills",
              "openings", "region", "date"),
+    "credential": ("title", "provider", "type", "description", "skills", "level", "hours",
+                   "cost", "delivery", "region", "url", "occupation_codes"),
 }
 
 
@@ -59,9 +62,11 @@ class ItemResult:
     error: SkillmatchError | None = None
 
 
-def owned_kind(kind: str) -> str:
-    """``kind`` when employers write it (posting, need), else an :class:`InputError`."""
-    if check_kind(kind) not in OWNED:
+def owned_kind(kind: str, principal: Principal | None = None) -> str:
+    """``kind`` when employers write it (posting, need) or, for an admin ``principal``,
+    a credential (the catalogue); else an :class:`InputError`."""
+    admin = principal is not None and principal.is_admin
+    if check_kind(kind) not in OWNED and not (kind == "credential" and admin):
         raise InputError(f"{kind}s are not written by employers (only postings and needs)",
                          field="kind")
     return kind
@@ -125,12 +130,12 @@ class RecordWrites:
         Each item is parsed and checked first; with ``atomic`` any invalid item means
         nothing is written (every item's error is returned, the valid ones have none and
         no answer). The items written commit together, in one transaction."""
-        owned_kind(kind)
+        owned_kind(kind, principal)
         most = self._ctx.settings.api_max_batch
         if not items or len(items) > most:
             raise InputError(f"{len(items)} items (a write takes 1 to {most})", field="items")
         results: list[ItemResult] = []
-        todo: list[tuple[int, Posting | Need, Access]] = []
+        todo: list[tuple[int, Record, Access]] = []
         seen: set[str] = set()
         for i, item in enumerate(items):
             result = ItemResult(i, _text(item.get("id")) or None)
@@ -160,7 +165,7 @@ class RecordWrites:
                taxonomies: Sequence[str] = ()) -> dict[str, Any]:
         """Replace (``partial``: change the given fields of) a record ``principal`` may
         change; it keeps its owner. A record it may not change is answered as absent."""
-        owned_kind(kind)
+        owned_kind(kind, principal)
         current = self._writable(kind, record_id, principal)
         if fields.get("id") not in (None, record_id):
             raise InputError(f"the body's id {fields['id']!r} is not the path's "
@@ -170,7 +175,7 @@ class RecordWrites:
         private = bool(item.pop("private", False))
         record = self._parse(kind, item, principal, None)
         results = [ItemResult(0, record_id)]
-        self._write(kind, [(0, record, Access(current["owner"], private, "update"))],
+        self._write(kind, [(0, record, Access(current.get("owner", ""), private, "update"))],
                     results, atomic=True, k=k, taxonomies=taxonomies, principal=principal)
         if results[0].error is not None:
             raise results[0].error
@@ -179,7 +184,7 @@ class RecordWrites:
 
     def delete(self, kind: str, record_id: str, principal: Principal) -> dict[str, Any]:
         """Delete a record ``principal`` may change (else answered as absent)."""
-        owned_kind(kind)
+        owned_kind(kind, principal)
         owner = None if principal.is_admin else principal.employer
         try:
             return self._records.delete_records(kind, [record_id], owner=owner)
@@ -202,7 +207,7 @@ class RecordWrites:
         return row
 
     def _parse(self, kind: str, item: Mapping[str, Any], principal: Principal,
-               index: int | None) -> Posting | Need:
+               index: int | None) -> Record:
         """A record from a request item; its employer is the key's (an employer key);
         an error names the field (``items.<index>.<field>`` for an item of a bulk)."""
         fields = {k: v for k, v in item.items() if k != "private" and v is not None}
@@ -220,10 +225,10 @@ class RecordWrites:
             record = PARSERS[kind](fields, "request", 1)
         except InputError as exc:
             raise InputError(exc.reason, field=prefix + (exc.field or "body")) from None
-        assert isinstance(record, Posting | Need)
+        assert isinstance(record, Credential | Posting | Need)
         return record
 
-    def _write(self, kind: str, todo: list[tuple[int, Posting | Need, Access]],
+    def _write(self, kind: str, todo: list[tuple[int, Record, Access]],
                results: list[ItemResult], *, atomic: bool, k: int,
                taxonomies: Sequence[str], principal: Principal) -> None:
         """Write ``todo`` in one transaction; a check that fails there (another request
@@ -258,8 +263,8 @@ class RecordWrites:
         from ..flows.needs import need_answer
 
         stored = self._records.record(kind, record_id)
-        if kind == "posting":
-            return {"posting": stored, "not_linked": not_linked}
+        if kind in ("posting", "credential"):
+            return {kind: stored, "not_linked": not_linked}
         answer = need_answer(self._ctx, self._records, self._state, record_id, not_linked,
                              k=k, visible=visible)
         answer["need"] = stored

@@ -251,4 +251,41 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX needs_owner ON needs(owner);
         """,
     ),
+    (
+        6,
+        "skill link corrections and their review queue",
+        """
+        -- An employer's correction of a skill linked in one of its postings or needs: the
+        -- phrase (the evidence text; norm is its lexical key, skillmatch.text.normalize)
+        -- was linked to a skill that is wrong (action reject) or should be another
+        -- (replace, with_*). It applies to the owner's records ('' : records of no
+        -- employer, an admin's) from then on, and to everyone's once accepted. Skills
+        -- are kept by taxonomy name and code, so a taxonomy imported again keeps them.
+        CREATE TABLE corrections (
+            id INTEGER PRIMARY KEY,
+            owner TEXT NOT NULL DEFAULT '',
+            key_id TEXT NOT NULL DEFAULT '',
+            record_kind TEXT NOT NULL CHECK (record_kind IN ('posting', 'need')),
+            record_code TEXT NOT NULL,
+            phrase TEXT NOT NULL,
+            norm TEXT NOT NULL,
+            taxonomy TEXT NOT NULL,
+            skill_code TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('reject', 'replace')),
+            with_taxonomy TEXT NOT NULL DEFAULT '',
+            with_code TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'accepted', 'rejected')),
+            applied INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            reviewed_at TEXT,
+            reviewed_by TEXT NOT NULL DEFAULT '',
+            review_note TEXT NOT NULL DEFAULT '',
+            CHECK ((action = 'replace') = (with_code != ''))
+        );
+        CREATE INDEX corrections_owner ON corrections(owner, id);
+        CREATE INDEX corrections_status ON corrections(status, id);
+        """,
+    ),
 ]

@@ -45,7 +45,8 @@ class Access:
     """How a posting or need is written: its ``owner`` (an employer; '' for none), whether
     it is ``private``, and what the write expects, checked inside its transaction:
     ``create`` (the id is new, else :class:`ConflictError`), ``update`` (the record exists
-    and ``owner`` owns it, else :class:`NotFoundError`) or ``upsert`` (either)."""
+    and ``owner`` owns it, else :class:`NotFoundError`) or ``upsert`` (either). A
+    credential's has no owner and is never private: only its mode counts."""
 
     owner: str = ""
     private: bool = False
@@ -146,7 +147,8 @@ class RecordStore:
                 rule = (access or {}).get(record.id)
                 if rule is not None:
                     _check(c, kind, record.id, rule)
-                    row.update(owner=rule.owner, private=int(rule.private))
+                    if kind in OWNED:
+                        row.update(owner=rule.owner, private=int(rule.private))
                 cols = ", ".join(row)
                 sets = ", ".join(f"{k}=excluded.{k}" for k in row if k != "code")
                 rid = c.execute(
@@ -424,12 +426,14 @@ class RecordStore:
 
 
 def _check(conn: sqlite3.Connection, kind: str, code: str, rule: Access) -> None:
-    """What a write of ``code`` expects (:class:`Access`), inside its transaction."""
-    if kind not in OWNED:
+    """What a write of ``code`` expects (:class:`Access`), inside its transaction
+    (credentials have no owner: only the mode is checked)."""
+    if kind not in OWNED and (rule.owner or rule.private):
         raise ValueError(f"{kind}s have no owner")
     if rule.mode == "upsert":
         return
-    row = conn.execute(f"SELECT owner FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
+    owner = "owner" if kind in OWNED else "''"
+    row = conn.execute(f"SELECT {owner} FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
     if rule.mode == "create" and row is not None:
         raise ConflictError(f"a {kind} with id {code!r} exists already (choose another id, "
                             "or update it)")

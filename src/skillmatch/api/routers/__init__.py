@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from . import (
     alignments,
+    corrections,
     credentials,
     demand,
+    keys,
     needs,
     occupations,
     operations,
@@ -13,8 +15,10 @@ from . import (
     postings,
     recommendations,
     skills,
+    taxonomies,
 )
 
 ROUTERS = (operations.router, skills.router, occupations.router, recommendations.router,
            pathways.router, alignments.router, demand.router, credentials.router,
-           postings.router, needs.router)
+           postings.router, needs.router, corrections.router, taxonomies.router,
+           keys.router)

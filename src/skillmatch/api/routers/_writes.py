@@ -1,6 +1,6 @@
-"""What the postings and needs routers share for writes: one item, a bulk (each item
-its own result, or all or nothing), a replacement, a change, a deletion; every one on
-behalf of the key's principal (:mod:`skillmatch.services.writes` holds the rules)."""
+"""What the postings, needs and credentials routers share for writes: one item, a bulk
+(each item its own result, or all or nothing), a replacement, a change, a deletion; every
+one on behalf of the key's principal (:mod:`skillmatch.services.writes` holds the rules)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from ...errors import InputError, SkillmatchError
 from ...services.keys import Principal
 from ...services.writes import ItemResult
 from .. import problems
-from ..schemas.records import NeedDetail, PostingDetail
+from ..schemas.catalogue import CredentialWritten
+from ..schemas.records import CredentialDetail, NeedDetail, PostingDetail
 from ..schemas.writes import BulkItem, BulkResult, NeedWritten, PostingWritten
 
 Atomic = Annotated[bool, Query(examples=[True], description="All or nothing: write no "
@@ -25,8 +26,12 @@ Atomic = Annotated[bool, Query(examples=[True], description="All or nothing: wri
 WRITE_ERRORS = problems.responses(401, 403, 404, 409, 413, 422, 429)
 
 
-def written(kind: str, answer: dict[str, Any]) -> NeedWritten | PostingWritten:
+def written(kind: str, answer: dict[str, Any]
+            ) -> NeedWritten | PostingWritten | CredentialWritten:
     """A write's answer as its schema (the record's public id, its skills)."""
+    if kind == "credential":
+        return CredentialWritten.model_validate({**answer, "credential": CredentialDetail
+                                                 .from_row(answer["credential"])})
     if kind == "need":
         return NeedWritten.model_validate({**answer, "need": NeedDetail.from_row(
             answer["need"])})

@@ -1,18 +1,30 @@
-"""``/v1/credentials``: the catalogue's credentials (reads; writes come with keys)."""
+"""``/v1/credentials``: the catalogue's credentials. Anyone reads them; an admin key
+creates (one, or in bulk: each item its own result, or all or nothing), replaces,
+changes and deletes them, through the same write path as employers' postings."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
 
+from ..auth import AdminKey
 from ..deps import Engine
 from ..pagination import DEFAULT_LIMIT
 from ..problems import responses
+from ..schemas.catalogue import (
+    CredentialIn,
+    CredentialPatch,
+    CredentialsBulk,
+    CredentialWritten,
+)
 from ..schemas.common import CredentialType, Delivery, Page
 from ..schemas.records import Credential, CredentialDetail
+from ..schemas.writes import BulkResult
 from ._params import V1, Cursor, Limit
 from ._records import RecordId, listed, one, page
+from ._writes import WRITE_ERRORS, Atomic, create_bulk, create_one, written
 
 router = APIRouter(prefix=V1 + "/credentials", tags=["catalogue"])
 KIND = "credential"
@@ -38,3 +50,40 @@ def list_credentials(
 def get_credential(engine: Engine, record_id: RecordId) -> CredentialDetail:
     detail: CredentialDetail = one(engine, KIND, CredentialDetail, record_id)
     return detail
+
+
+@router.post("", summary="Add a credential (admins): its skills linked, with evidence",
+             status_code=201, response_model=CredentialWritten, responses=WRITE_ERRORS)
+def post_credential(body: CredentialIn, engine: Engine, principal: AdminKey,
+                    request: Request) -> JSONResponse:
+    return create_one(engine, KIND, body, principal, request)
+
+
+@router.post("/bulk", summary="Import many credentials (admins): each its own result, or "
+             "all or nothing", response_model=BulkResult, responses=WRITE_ERRORS)
+def post_credentials(body: CredentialsBulk, engine: Engine, principal: AdminKey,
+                     request: Request, atomic: Atomic = False) -> JSONResponse:
+    return create_bulk(engine, KIND, CredentialIn, body.items, principal, atomic, request)
+
+
+@router.put("/{record_id}", summary="Replace a credential (admins)", responses=WRITE_ERRORS)
+def replace_credential(record_id: RecordId, body: CredentialIn, engine: Engine,
+                       principal: AdminKey) -> CredentialWritten:
+    answer = engine.writes.update(KIND, record_id, body.model_dump(mode="json"), principal)
+    return CredentialWritten.model_validate(written(KIND, answer))
+
+
+@router.patch("/{record_id}", summary="Change some fields of a credential (admins)",
+              responses=WRITE_ERRORS)
+def change_credential(record_id: RecordId, body: CredentialPatch, engine: Engine,
+                      principal: AdminKey) -> CredentialWritten:
+    answer = engine.writes.update(KIND, record_id, body.model_dump(
+        mode="json", exclude_unset=True), principal, partial=True)
+    return CredentialWritten.model_validate(written(KIND, answer))
+
+
+@router.delete("/{record_id}", summary="Delete a credential (admins)", status_code=204,
+               response_class=Response, responses=WRITE_ERRORS)
+def delete_credential(record_id: RecordId, engine: Engine, principal: AdminKey) -> Response:
+    engine.writes.delete(KIND, record_id, principal)
+    return Response(status_code=204)
