@@ -112,8 +112,10 @@ class CorrectionStore:
                     " record_id=? ORDER BY id", (kind, rid))]
 
     def _replace(self, kind: str, rid: int, mentions: Sequence[Mention]) -> None:
-        """The record's mentions replaced and its change logged (inside a transaction)."""
+        """The record's mentions replaced, its ``updated_at`` moved and its change logged
+        (inside a transaction)."""
         c = self.conn
+        c.execute(f"UPDATE {TABLES[kind]} SET updated_at=? WHERE id=?", (_now(), rid))
         c.execute("DELETE FROM skill_mentions WHERE record_kind=? AND record_id=?",
                   (kind, rid))
         c.executemany(
