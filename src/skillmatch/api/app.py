@@ -50,8 +50,11 @@ have a role: `admin`, `employer` (bound to one employer), `designer`, `counselor
 may be open (the server's setting); writes need a key of the right role (401 without
 one, 403 with another role). An employer key lists, reads, changes and deletes only its
 own postings and needs; a private one is seen by no other key (404, as if absent) and
-still counts in demand figures, never named in them. Requests are rate-limited per key
-(per address without one): 429 with `Retry-After`; bodies above the server's limit: 413.
+still counts in demand figures, never named in them. An employer may correct a skill
+linked in its own record (`.../corrections`): at once there, in its later writes too,
+and in everyone's once an admin accepts it from the review queue (`/v1/corrections`).
+Requests are rate-limited per key (per address without one): 429 with `Retry-After`;
+bodies above the server's limit: 413.
 """
 
 
