@@ -68,8 +68,9 @@ def require(*roles: str) -> Callable[..., Principal]:
             raise HTTPException(401, f"this needs an API key ({' or '.join(roles)})",
                                 headers=BEARER)
         if principal.role not in roles:
-            raise HTTPException(403, f"a {principal.role} key cannot do this (it needs "
-                                f"{' or '.join(roles)})")
+            article = "an" if principal.role[0] in "aeiou" else "a"
+            raise HTTPException(403, f"{article} {principal.role} key cannot do this (it "
+                                f"needs {' or '.join(roles)})")
         return principal
 
     return dependency
