@@ -67,7 +67,7 @@ def occupations_hash(occ: Occupations) -> str:
 
 def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
     """Everything the occupation side depends on, as JSON."""
-    import sklearn
+    from importlib.metadata import version  # not `import sklearn`: 1 to 2 s at start
 
     ranker = getattr(linker, "ranker", None)
     store = getattr(linker, "store_", None)
@@ -90,7 +90,7 @@ def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
         "indexes": indexes,
         "occupations": {"socs": len(occ.socs), "titles": len(occ.titles),
                         "sha256": occupations_hash(occ)},
-        "sklearn": sklearn.__version__,
+        "sklearn": version("scikit-learn"),
         "code": _sha([p.read_bytes() for p in CODE]),
     }
 
@@ -124,8 +124,10 @@ def save_signals(directory: Path, key: dict[str, Any], side: OccupationSignals) 
               "idf": np.asarray(vec.idf_), "key": np.array(digest)}
     _csr(arrays, "profiles", side.profiles)
     _csr(arrays, "lexical", lex)
+    stop = vec.get_stop_words() if hasattr(vec, "get_stop_words") else sorted(vec.stop)
     tfidf = {"key_sha256": digest, "params": _tfidf_params(vec),
-             "vocabulary": {t: int(i) for t, i in vec.vocabulary_.items()}}
+             "vocabulary": {t: int(i) for t, i in vec.vocabulary_.items()},
+             "stop_words": sorted(stop or ())}
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"{directory.name}.tmp-", dir=directory.parent))
     try:
@@ -159,7 +161,7 @@ def load_signals(directory: Path, manifest: dict[str, Any], occ: Occupations,
                  width: int) -> OccupationSignals:
     """The side saved under ``directory``, checked against its manifest and against the
     occupations (``width``: the skill profiles' columns); ArtifactError if anything is off."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import restore
 
     directory = Path(directory)
     try:
@@ -189,13 +191,7 @@ def load_signals(directory: Path, manifest: dict[str, Any], occ: Occupations,
                     (sorted(vocab.values()), list(range(len(vocab))))]
         if any(got != want for got, want in expected):
             raise ArtifactError(f"{directory}: shapes do not fit {n} occupations")
-        params = dict(tfidf["params"])
-        params["dtype"] = np.dtype(params["dtype"]).type
-        params["ngram_range"] = tuple(params["ngram_range"])
-        vec = TfidfVectorizer(**params)
-        vec.vocabulary_ = {str(t): int(i) for t, i in vocab.items()}
-        vec.fixed_vocabulary_ = False
-        vec.idf_ = arrays["idf"]
+        vec = restore(dict(tfidf["params"]), vocab, arrays["idf"], tfidf.get("stop_words"))
     except ArtifactError:
         raise
     except (OSError, KeyError, TypeError, ValueError, IndexError, AttributeError,
