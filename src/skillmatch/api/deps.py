@@ -1,7 +1,8 @@
 """The dependencies routes take: the settings and the engine the app was made with.
 
 Tests override them (``app.dependency_overrides[get_engine] = ...``); the key and role
-checks (:mod:`.auth`) take the engine's key service (:func:`get_keys`).
+checks (:mod:`.auth`) take the engine's key service (:func:`get_keys`); comparisons and
+demand over time, a report service over the engine's (:func:`get_reports`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fastapi import Depends, Request
 
 from ..app import SkillMatch
 from ..services.keys import KeyService
+from ..services.reports import ReportService
 from ..settings import Settings
 
 
@@ -34,6 +36,15 @@ def get_keys(request: Request) -> KeyService:
     return keys
 
 
+def get_reports(request: Request) -> ReportService:
+    """Comparisons, demand trends and series, over the engine's services (made per
+    request: it holds only references)."""
+    engine = get_engine(request)
+    return ReportService(engine.context, engine.linking_service, engine.taxonomy_service,
+                         engine.state)
+
+
 Engine = Annotated[SkillMatch, Depends(get_engine)]
+Reports = Annotated[ReportService, Depends(get_reports)]
 Keys = Annotated[KeyService, Depends(get_keys)]
 AppSettings = Annotated[Settings, Depends(get_settings)]

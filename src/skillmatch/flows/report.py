@@ -1,8 +1,10 @@
-"""Alignment reports as Markdown, HTML and a chart (coverage against demand)."""
+"""Alignment reports as Markdown, HTML, CSV and a chart (coverage against demand, SVG or
+PNG). The HTTP API (``/v1/alignments``) and the command line (``skillmatch align``)
+render with these."""
 
 from __future__ import annotations
 
-import html
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -63,60 +65,147 @@ def _skill_cell(s: dict[str, Any]) -> str:
     return s["label"] + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def alignment_html(d: dict[str, Any]) -> str:
-    """A self-contained HTML page of the Markdown report (tables and lists)."""
-    body: list[str] = []
-    in_table = False
-    for line in alignment_markdown(d).splitlines():
-        if line.startswith("|"):
-            cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
-            if set(line) <= set("|-"):
-                continue
-            if not in_table:
-                body.append("<table>")
-                in_table = True
-                body.append("<tr>" + "".join(f"<th>{c}</th>" for c in cells) + "</tr>")
-                continue
-            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            body.append("</table>")
-            in_table = False
-        if line.startswith("# "):
-            body.append(f"<h1>{html.escape(line[2:])}</h1>")
-        elif line.startswith("## "):
-            body.append(f"<h2>{html.escape(line[3:])}</h2>")
-        elif line.startswith("- "):
-            body.append(f"<li>{html.escape(line[2:])}</li>")
-        elif line:
-            body.append(f"<p>{html.escape(line.strip('*_'))}</p>")
-    if in_table:
-        body.append("</table>")
-    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em}")
-    title = html.escape(d["credential"]["title"])
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
-            f"<style>{style}</style></head><body>{''.join(body)}</body></html>\n")
+HTML_TEMPLATE = """\
+<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Alignment: {{ d.credential.title }}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;
+padding:.25em .6em;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+.score{font-size:1.3em}.note{color:#666;font-size:.9em}img{max-width:100%}
+</style></head><body>
+<h1>Alignment: {{ d.credential.title }}</h1>
+<p class="score"><strong>Alignment score {{ "%.2f" | format(d.alignment) }}</strong></p>
+<p class="note">{{ d.formula }}</p>
+{% if chart_url %}<p><img src="{{ chart_url }}" alt="Coverage against demand"></p>{% endif %}
+<h2>Targets</h2>
+<ul>{% for t in d.targets %}
+<li>{{ t.occupation.label }} ({{ t.occupation.code }}): {{ t.basis }}</li>{% else %}
+<li>(none)</li>{% endfor %}</ul>
+{% for title, rows in sections %}
+<h2>{{ title }}</h2>
+{% if rows %}<table><tr><th>skill</th><th>taxonomy</th><th>demand weight</th>
+<th>share of postings</th></tr>{% for s in rows %}
+<tr><td>{{ cell(s) }}</td><td>{{ s.taxonomy }}</td>
+<td class="n">{{ "%.2f" | format(s.demand_weight) }}</td>
+<td class="n">{{ "%.3f" | format(s.share_of_postings) }}</td></tr>{% endfor %}</table>
+{% else %}<p>(none)</p>{% endif %}{% endfor %}
+<h2>Suggested additions</h2>
+{% if d.suggested_additions %}
+<table><tr><th>skill</th><th>taxonomy</th><th>alignment gained</th></tr>
+{% for a in d.suggested_additions %}<tr><td>{{ a.label }}</td><td>{{ a.taxonomy }}</td>
+<td class="n">+{{ "%.3f" | format(a.gain) }}</td></tr>{% endfor %}</table>
+{% else %}<p>(none)</p>{% endif %}
+<h2>Prepares for</h2>
+{% if confidence.get("low_confidence") %}
+<p><strong>Low confidence:</strong> {{ confidence.reason }}</p>{% endif %}
+{% if d.prepares_for %}<table><tr><th>occupation</th><th>code</th><th>score</th></tr>
+{% for p in d.prepares_for %}<tr><td>{{ p.label or p.code }}</td><td>{{ p.code }}</td>
+<td class="n">{{ "%.2f" | format(p.score) }}</td></tr>{% endfor %}</table>
+{% else %}<p>(none)</p>{% endif %}
+<h2>Most similar credentials</h2>
+<ul>{% for c in d.similar_credentials %}
+<li>{{ c.title }} ({{ c.id }}): {{ "%.2f" | format(c.similarity) }}</li>{% else %}
+<li>(none)</li>{% endfor %}</ul>
+<p class="note">Model {{ provenance.model }}; taxonomies
+{% for name, version in provenance.taxonomies.items() %}{{ name }} {{ version }}
+{{- ", " if not loop.last }}{% endfor %}.</p>
+</body></html>
+"""
 
 
-def alignment_chart(d: dict[str, Any], path: Path, top: int = 15) -> Path:
-    """Horizontal bars: demand weight of the top target skills, coloured by coverage."""
-    import matplotlib
+def alignment_html(d: dict[str, Any], chart_url: str | None = None) -> str:
+    """A self-contained HTML page of the report (``chart_url``: where its chart is, shown
+    as an image). Everything from records is escaped by Jinja2's autoescape."""
+    return _template().render(
+        d=d, chart_url=chart_url, cell=_skill_cell,
+        sections=[(title, d[key][:SHOWN]) for title, key in SECTIONS],
+        confidence=d.get("prepares_for_confidence") or {},
+        provenance={"model": "unknown", "taxonomies": {}, **(d.get("provenance") or {})})
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+
+@functools.cache
+def _template() -> Any:
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True)
+    return env.from_string(HTML_TEMPLATE)
+
+
+SECTIONS = [("Covered in-demand skills", "covered_in_demand"),
+            ("Missing in-demand skills, by demand", "missing_in_demand"),
+            ("Taught but rarely demanded", "rarely_demanded")]
+SHOWN = 50  # rows of a section in the HTML page (the CSV has them all)
+CSV_SECTIONS = (("covered", "covered_in_demand"), ("missing", "missing_in_demand"),
+                ("rarely demanded", "rarely_demanded"), ("suggested", "suggested_additions"))
+CSV_COLUMNS = ("section", "id", "label", "taxonomy", "demand_weight", "share_of_postings",
+               "gain")
+
+
+def alignment_csv(d: dict[str, Any]) -> str:
+    """One row per skill of the report: its section (covered, missing, rarely demanded,
+    suggested), id, label, taxonomy, demand weight, share of postings and (suggested)
+    the alignment it would gain. A text cell that a spreadsheet would read as a formula
+    is quoted with a leading apostrophe."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for section, key in CSV_SECTIONS:
+        for s in d.get(key) or []:
+            writer.writerow([section, _cell(s["id"]), _cell(s["label"]), _cell(s["taxonomy"]),
+                             s["demand_weight"], s["share_of_postings"], s.get("gain", "")])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def alignment_chart_bytes(d: dict[str, Any], fmt: str = "svg", top: int = 15) -> bytes:
+    """The chart as ``svg`` or ``png`` bytes (or another format matplotlib writes):
+    horizontal bars, the demand weight of the heaviest target skills, coloured by
+    coverage. Drawn on its own figure with the Agg
+    canvas (no pyplot state, so threads may draw at once); labels are plain text
+    (``$`` in a label is no formula)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     rows = [(s["label"], s["demand_weight"], True) for s in d["covered_in_demand"]]
     rows += [(s["label"], s["demand_weight"], False) for s in d["missing_in_demand"]]
     rows = sorted(rows, key=lambda r: -r[1])[:top][::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
-    ax.barh([r[0][:40] for r in rows], [r[1] for r in rows],
+    fig = Figure(figsize=(8, 0.35 * len(rows) + 1.5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.barh(range(len(rows)), [r[1] for r in rows],
             color=["#2a9d8f" if r[2] else "#e76f51" for r in rows])
+    ax.set_yticks(range(len(rows)), [_short(r[0], 40) for r in rows], parse_math=False)
     ax.set_xlabel("demand weight for the target occupations")
-    ax.set_title(f"{d['credential']['title'][:50]}: alignment {d['alignment']:.2f}\n"
-                 "green = taught, orange = missing")
+    ax.set_title(f"{_short(d['credential']['title'], 50)}: alignment {d['alignment']:.2f}\n"
+                 "green = taught, orange = missing", parse_math=False)
+    if not rows:
+        ax.text(0.5, 0.5, "no target skills with demand", ha="center", va="center",
+                transform=ax.transAxes)
     fig.tight_layout()
+    buffer = io.BytesIO()
+    metadata = {"svg": {"Date": None}, "png": {"Software": None}}.get(fmt)  # reproducible
+    fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+    return buffer.getvalue()
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def alignment_chart(d: dict[str, Any], path: Path, top: int = 15) -> Path:
+    """The chart written to ``path``, in the format its suffix names (else PNG)."""
     path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    fmt = path.suffix.lower().lstrip(".") or "png"
+    path.write_bytes(alignment_chart_bytes(d, fmt, top))
     return path

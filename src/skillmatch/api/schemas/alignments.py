@@ -3,7 +3,7 @@ employer demand."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -103,4 +103,85 @@ class AlignmentResponse(Output):
     prepares_for_confidence: dict[str, Any]
     similar_credentials: list[SimilarCredential]
     suggested_additions: list[Addition]
+    provenance: Provenance | None = None
+
+
+CredentialId = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class CompareRequest(Input):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"credentials": ["cred:cna", "cred:emt"], "occupations": ["31-1131.00"]},
+        {"credentials": ["cred:maker-ed", "cred:stem-pd", "cred:cs-teach"]}]})
+
+    credentials: list[CredentialId] = Field(
+        min_length=2, max_length=3, description="Two or three catalogued credentials' ids.")
+    occupations: list[str] = Field(default_factory=list, max_length=10,
+                                   description="Target occupations (codes or titles) every "
+                                   "credential is aligned against; default: the one each "
+                                   "prepares for best.")
+    region: str | None = Field(default=None, max_length=100)
+    k: int = Field(default=5, ge=1, le=20, description="Missing skills listed per "
+                   "credential, and suggested additions.")
+    taxonomies: list[str] = taxonomies_field()
+
+    @model_validator(mode="after")
+    def _distinct(self) -> CompareRequest:
+        if len({c.strip() for c in self.credentials}) < len(self.credentials):
+            raise PydanticCustomError("distinct", "a credential is named twice",
+                                      {"field": "credentials"})
+        return self
+
+
+class ComparedCredential(Output):
+    id: str
+    title: str
+    provider: str | None = None
+    type: str | None = None
+    cost: float | None = Field(description="Null: not stated.")
+    hours: float | None = Field(description="Null: not stated.")
+    delivery: str | None = None
+    level: str | None = None
+    alignment: float
+    covered_in_demand: list[AlignedSkill]
+    unique_in_demand: list[AlignedSkill] = Field(
+        description="Covered by this credential alone among those compared.")
+    missing_in_demand: list[AlignedSkill]
+    suggested_additions: list[Addition]
+
+
+class Best(Output):
+    alignment: str
+    cost: str | None = Field(description="The lowest stated cost (null: none stated).")
+    hours: str | None = Field(description="The fewest stated hours (null: none stated).")
+
+
+class CompareResponse(Output):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "targets": [], "targets_from": "given", "region": None,
+        "formula": "sum(w(s) * taught(s)) / sum(w(s)) over the targets' skills ...",
+        "credentials": [
+            {"id": "cred:cna", "title": "Certified Nurse Aide (CNA) Pathway", "cost": 0.0,
+             "hours": 120.0, "alignment": 0.61, "covered_in_demand": [],
+             "unique_in_demand": [], "missing_in_demand": [], "suggested_additions": []},
+            {"id": "cred:emt", "title": "Emergency Medical Technician - Basic",
+             "cost": 400.0, "hours": 180.0, "alignment": 0.34, "covered_in_demand": [],
+             "unique_in_demand": [], "missing_in_demand": [], "suggested_additions": []}],
+        "shared_in_demand": [{"id": "sm:cpr", "label": "perform cardiopulmonary "
+                              "resuscitation", "taxonomy": "demo", "demand_weight": 0.71,
+                              "share_of_postings": 0.2}],
+        "missing_in_all": [],
+        "best": {"alignment": "cred:cna", "cost": "cred:cna", "hours": "cred:cna"},
+        "provenance": {"model": "skillmatch-minilm-v3@onnx-07c75e75910f",
+                       "taxonomies": {"demo": "unknown"}}}]})
+
+    targets: list[AlignmentTarget] = Field(description="The occupations every credential "
+                                           "is aligned against.")
+    targets_from: str = Field(description="given, or how they were chosen.")
+    region: str | None
+    formula: str
+    credentials: list[ComparedCredential]
+    shared_in_demand: list[AlignedSkill] = Field(description="Covered by every one.")
+    missing_in_all: list[AlignedSkill] = Field(description="Covered by none.")
+    best: Best
     provenance: Provenance | None = None
