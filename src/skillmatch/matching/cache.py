@@ -91,6 +91,7 @@ def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
         "occupations": {"socs": len(occ.socs), "titles": len(occ.titles),
                         "sha256": occupations_hash(occ)},
         "sklearn": version("scikit-learn"),
+        "tfidf": 2,  # 2: the stop words are saved, so serving applies it without sklearn
         "code": _sha([p.read_bytes() for p in CODE]),
     }
 
