@@ -26,8 +26,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +40,7 @@ from ..flows.demand_view import demand_columns, fit_demand, new_demand_model
 from ..locks import file_lock
 from ..progress import ProgressFn
 from ..storage import changes
+from ..storage.db import read_transaction
 from .context import Context
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class SnapshotHolder:
         with self._lock:
             if self._snapshot is None:
                 self._backfill_vectors()
-            with _read(conn):
+            with read_transaction(conn):
                 generation = changes.generation(conn)
                 snap = self._snapshot
                 if snap is None or snap.generation != generation:
@@ -280,19 +280,6 @@ class SnapshotHolder:
                     shutil.rmtree(old, ignore_errors=True)
             snap.persisted = snap.generation
         log.info("persisted demand at generation %d", snap.generation)
-
-
-@contextmanager
-def _read(conn: Any) -> Iterator[None]:
-    """One read transaction: every read inside sees the same committed state."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("COMMIT")
 
 
 def _posting_codes(ctx: Context, ids: set[int]) -> set[str]:

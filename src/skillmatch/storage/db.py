@@ -96,6 +96,21 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
+@contextmanager
+def read_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction (WAL: a snapshot of the committed database): every read
+    inside sees the same state, whatever commits meanwhile. Inside a transaction
+    already, it joins it."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.execute("COMMIT")
+
+
 class Database:
     """A workspace database opened once per thread.
 
