@@ -49,7 +49,8 @@ def link_rate(settings: Settings, sentences: list[str]) -> tuple[float, bool]:
         app.linker.embedder_ = getattr(app.linker.embedder_, "inner", app.linker.embedder_)
         started = time.perf_counter()
         app.link(sentences)
-        return len(sentences) / (time.perf_counter() - started), app.ranker is not None
+        ranked = app.linking_service.ranker is not None
+        return len(sentences) / (time.perf_counter() - started), ranked
     finally:
         app.close()
 

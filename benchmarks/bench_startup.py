@@ -91,9 +91,9 @@ def worker_breakdown(args: dict[str, Any]) -> dict[str, Any]:
     store = app.taxonomies
     assert store.all(), "no taxonomy loaded"
     stage("open the database, list taxonomies")
-    indexes = app._skill_indexes()
+    indexes = app.taxonomy_service.skill_indexes()
     stage("load the skill indexes")
-    ranker, document = app.ranker, app.document_model
+    ranker, document = app.linking_service.ranker, app.linking_service.document_model
     stage("read the ranker and document model")
 
     # what fit computed from every taxonomy at every start before the tables were saved
@@ -184,12 +184,12 @@ def worker_identity(args: dict[str, Any]) -> dict[str, Any]:
     texts = [r.text() for kind, name in (("posting", "postings"), ("credential", "credentials"))
              for r in read_records(kind, demo / f"{name}.jsonl")]
     texts += (demo / "sentences.txt").read_text().splitlines() + [args["text"]]
-    indexes = app._skill_indexes()
+    indexes = app.taxonomy_service.skill_indexes()
     out = {}
     for source, kwargs in (("loaded", {"directories": app.workspace.indexes_dir}),
                            ("computed", {})):
-        linker = make_linker(app.settings, ranker=app.ranker,
-                             document_model=app.document_model).fit(
+        linker = make_linker(app.settings, ranker=app.linking_service.ranker,
+                             document_model=app.linking_service.document_model).fit(
             app.taxonomies, app.embedder, indexes, **kwargs)
         documents, vectors = linker.link_documents(texts)
         out[source] = ([r.to_dict() for r in linker.link(texts)],

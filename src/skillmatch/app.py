@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from .embeddings.base import Embedder
 from .linking.linker import SkillLinker
-from .linking.ranker import RankerModel
 from .progress import ProgressFn
 from .records import LinkResult
 from .services.context import Context
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
     from .flows.catalog_view import CatalogView
     from .flows.demand_view import Visible
     from .flows.targets import Occupation
-    from .index.faiss_index import FaissIndex
 
 
 def _flow(name: str) -> Any:
@@ -124,9 +122,6 @@ class SkillMatch:
     def index_status(self) -> list[dict[str, Any]]:
         return self.taxonomy_service.index_status()
 
-    def _skill_indexes(self) -> dict[str, FaissIndex]:
-        return self.taxonomy_service.skill_indexes()
-
     # --------------------------------------------------------------- linking
     @property
     def linker(self) -> SkillLinker:
@@ -136,14 +131,6 @@ class SkillMatch:
     def linker_for(self, taxonomies: Sequence[str] | None = None) -> SkillLinker:
         """The linker of ``taxonomies`` (default: the setting, else all indexed ones)."""
         return self.linking_service.linker_for(taxonomies)
-
-    @property
-    def ranker(self) -> RankerModel | None:
-        return self.linking_service.ranker
-
-    @property
-    def document_model(self) -> RankerModel | None:
-        return self.linking_service.document_model
 
     def link(self, texts: Sequence[str], *, top_k: int | None = None,
              threshold: float | None = None, taxonomies: Sequence[str] = ()

@@ -48,9 +48,9 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[
                    + read_records("posting", root / "postings.jsonl"))
         out: dict[str, dict[str, set[str]]] = {}
         for profile in ("legacy", "document"):
-            linker = make_linker(settings, profile=profile, ranker=app.ranker,
-                                 document_model=app.document_model).fit(
-                app.taxonomies, app.embedder, app._skill_indexes())
+            linker = make_linker(settings, profile=profile, ranker=app.linking_service.ranker,
+                                 document_model=app.linking_service.document_model).fit(
+                app.taxonomies, app.embedder, app.taxonomy_service.skill_indexes())
             results = linker.link([r.text() for r in records])
             out[profile] = {r.id: {s.label for s in res.skills}
                             for r, res in zip(records, results)}

@@ -73,7 +73,7 @@ def test_ranker_ships_for_the_model_and_scores_are_probabilities(
         ranker = RankerModel.load(settings.models_dir / SHIPPED)
         assert ranker is not None and ranker.features == FEATURES
         assert ranker.meta["model"] == app.embedder.model_id
-        assert app.ranker is not None
+        assert app.linking_service.ranker is not None
         text = ["Experience with Python and SQL is required."]
         [ranked] = app.link(text, top_k=5)
         assert all(0.0 <= s.score <= 1.0 and s.similarity is not None

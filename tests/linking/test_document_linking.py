@@ -23,7 +23,7 @@ LONG = BODY.replace("Benefits\n", "Help residents move safely.\nRecord what resi
 
 def _linker(app, profile: str, document_model: RankerModel | None = None):
     return make_linker(app.settings, profile=profile, document_model=document_model).fit(
-        app.taxonomies, app.embedder, app._skill_indexes())
+        app.taxonomies, app.embedder, app.taxonomy_service.skill_indexes())
 
 
 def test_acronym_aliases_own_no_dense_entry(app) -> None:

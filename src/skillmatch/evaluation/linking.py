@@ -57,8 +57,8 @@ def esco_linker(app: SkillMatch, ranker: bool = True, profile: str | None = None
     model, if any), in the named profile (the settings' by default)."""
     index, _ = FaissIndex.load(app.workspace.index_dir("skills-esco"))
     return make_linker(
-        app.settings, profile=profile, ranker=app.ranker if ranker else None,
-        document_model=app.document_model if document_model else None,
+        app.settings, profile=profile, ranker=app.linking_service.ranker if ranker else None,
+        document_model=app.linking_service.document_model if document_model else None,
     ).fit(app.taxonomies, app.embedder, {"esco": index})
 
 
@@ -271,7 +271,7 @@ def evaluate_models(settings: Settings, models: Sequence[str], **kwargs: Any
         try:
             report = evaluate_linking(app, **kwargs)
             report["name"] = name
-            report["ranker"] = app.ranker is not None
+            report["ranker"] = app.linking_service.ranker is not None
             runs.append(report)
         finally:
             app.close()
