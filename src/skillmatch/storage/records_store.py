@@ -1,10 +1,15 @@
-"""All SQL about credentials, postings, needs and their skill mentions."""
+"""All SQL about credentials, postings, needs and their skill mentions.
+
+:class:`RecordStore` writes and reads them; the keyset pages and the access rules
+(:class:`Access`, :class:`Scope`) are in :mod:`.record_access`, the column reads of
+vectors, mentions and demand in :mod:`.record_columns`, the tables in
+:mod:`.record_tables`: every name is importable from here as before."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,21 +17,15 @@ from typing import Any
 import numpy as np
 
 from ..catalog.models import Credential, Posting, Record, content_hash
-from ..errors import ConflictError, NotFoundError
+from ..errors import NotFoundError
 from .changes import log_changes
 from .db import transaction
+from .record_access import Access, RecordPages, Scope, check
+from .record_columns import RecordColumns
+from .record_tables import JSON_COLUMNS, OWNED, TABLES, decode_row, table_of
 
-TABLES = {"credential": "credentials", "posting": "postings", "need": "needs"}
-OWNED = ("posting", "need")  # the kinds with an owner and a private flag
-
-
-def _table(kind: str) -> str:
-    """The table of record ``kind``; :class:`NotFoundError` naming the known kinds."""
-    try:
-        return TABLES[kind]
-    except KeyError:
-        raise NotFoundError(f"unknown record kind {kind!r} (choose one of "
-                            f"{', '.join(TABLES)})") from None
+__all__ = ["JSON_COLUMNS", "OWNED", "TABLES", "Access", "Mention", "RecordStore", "Scope",
+           "decode_row", "kind_of"]
 
 
 @dataclass(frozen=True)
@@ -38,37 +37,6 @@ class Mention:
     start: int | None = None
     end: int | None = None
     text: str = ""
-
-
-@dataclass(frozen=True)
-class Access:
-    """How a posting or need is written: its ``owner`` (an employer; '' for none), whether
-    it is ``private``, and what the write expects, checked inside its transaction:
-    ``create`` (the id is new, else :class:`ConflictError`), ``update`` (the record exists
-    and ``owner`` owns it, else :class:`NotFoundError`) or ``upsert`` (either). A
-    credential's has no owner and is never private: only its mode counts."""
-
-    owner: str = ""
-    private: bool = False
-    mode: str = "upsert"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The postings and needs a reader may see: every one (the default), only those of
-    ``owner``, or (``public_only``) those not private."""
-
-    owner: str | None = None
-    public_only: bool = False
-
-    def sql(self) -> tuple[str, list[Any]]:
-        """The ``AND`` conditions on table alias ``r`` and their parameters."""
-        where, params = "", []
-        if self.owner is not None:
-            where, params = " AND r.owner=?", [self.owner]
-        if self.public_only:
-            where += " AND r.private=0"
-        return where, params
 
 
 def _row(record: Record) -> dict[str, Any]:
@@ -93,23 +61,17 @@ def _row(record: Record) -> dict[str, Any]:
                 region=record.region, date=record.date, meta=j(record.meta, sort_keys=True))
 
 
-JSON_COLUMNS = frozenset({"occupation_codes", "declared_skills", "required_skills",
-                          "preferred_skills", "meta"})
-
-
-def decode_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A stored row as callers show it: the JSON columns (lists, ``meta``) decoded."""
-    return {k: json.loads(v) if k in JSON_COLUMNS and isinstance(v, str) else v
-            for k, v in row.items()}
-
-
 def kind_of(record: Record) -> str:
     if isinstance(record, Credential):
         return "credential"
     return "posting" if isinstance(record, Posting) else "need"
 
 
-class RecordStore:
+class RecordStore(RecordPages, RecordColumns):
+    """Credentials, postings and needs with their skill mentions: writes, reads by code
+    and id, and (mixed in) keyset pages (:mod:`.record_access`) and column reads of
+    vectors, mentions and demand (:mod:`.record_columns`)."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
@@ -146,7 +108,7 @@ class RecordStore:
                 row = {**_row(record), "content_hash": content_hash(record), "updated_at": now}
                 rule = (access or {}).get(record.id)
                 if rule is not None:
-                    _check(c, kind, record.id, rule)
+                    check(c, kind, record.id, rule)
                     if kind in OWNED:
                         row.update(owner=rule.owner, private=int(rule.private))
                 cols = ", ".join(row)
@@ -181,7 +143,7 @@ class RecordStore:
     def get(self, kind: str, code: str) -> dict[str, Any]:
         """The stored row of the ``kind`` record ``code``; :class:`NotFoundError` for an
         unknown kind (naming the kinds there are) or an unknown code."""
-        row = self.conn.execute(f"SELECT * FROM {_table(kind)} WHERE code=?",
+        row = self.conn.execute(f"SELECT * FROM {table_of(kind)} WHERE code=?",
                                 (code,)).fetchone()
         if row is None:
             raise NotFoundError(f"no {kind} with id {code!r}")
@@ -277,165 +239,3 @@ class RecordStore:
             "SELECT skill_id, score, source, role, evidence_start, evidence_end, evidence_text"
             " FROM skill_mentions WHERE record_kind=? AND record_id=? ORDER BY score DESC",
             (kind, record_id))]
-
-    # ------------------------------------------------------------- vectors
-    def vectors(self, kind: str, ids: Sequence[int], dimension: int
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """(the ids among ``ids`` that have a stored vector, their vectors)."""
-        found: list[int] = []
-        blobs: list[bytes] = []
-        wanted = list(ids)
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        for i in range(0, len(wanted), 900):
-            chunk = wanted[i : i + 900]
-            for rid, blob in cur.execute(
-                    "SELECT record_id, vector FROM record_vectors WHERE record_kind=? AND"
-                    f" record_id IN ({','.join('?' * len(chunk))})", [kind, *chunk]):
-                found.append(int(rid))
-                blobs.append(blob)
-        matrix = (np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(-1, dimension)
-                  if blobs else np.zeros((0, dimension), dtype=np.float32))
-        return np.array(found, dtype=np.int64), matrix
-
-    def vector_count(self, kind: str) -> int:
-        """How many ``kind`` records have a stored vector."""
-        return int(self.conn.execute("SELECT count(*) FROM record_vectors WHERE"
-                                     " record_kind=?", (kind,)).fetchone()[0])
-
-    def vector_ids(self, kind: str) -> set[int]:
-        """Row ids of the ``kind`` records that have a stored vector."""
-        return {int(r[0]) for r in self.conn.execute(
-            "SELECT record_id FROM record_vectors WHERE record_kind=?", (kind,))}
-
-    def save_vectors(self, kind: str, ids: Sequence[int], vectors: np.ndarray,
-                     model: str) -> None:
-        """Store vectors of existing records (a workspace from before vectors were kept
-        in the database is back-filled from its index files)."""
-        with transaction(self.conn) as c:
-            c.executemany(
-                "INSERT OR REPLACE INTO record_vectors (record_kind, record_id, model, vector)"
-                " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
-                f"{TABLES[kind]} WHERE id=?)",
-                [(kind, int(i), model, np.ascontiguousarray(v, dtype=np.float32).tobytes(),
-                  int(i)) for i, v in zip(ids, vectors)])
-
-    def mentions_of(self, kind: str, ids: Sequence[int]
-                    ) -> list[tuple[int, int, float, str, str]]:
-        """(record id, skill id, score, source, role) of the mentions of some records."""
-        out: list[tuple[int, int, float, str, str]] = []
-        wanted = list(ids)
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        for i in range(0, len(wanted), 900):
-            chunk = wanted[i : i + 900]
-            out.extend(cur.execute(
-                "SELECT record_id, skill_id, score, source, role FROM skill_mentions WHERE"
-                f" record_kind=? AND record_id IN ({','.join('?' * len(chunk))})",
-                [kind, *chunk]).fetchall())
-        return out
-
-    # -------------------------------------------------------------- demand
-    def demand_rows(self, kind: str, ids: Sequence[int] | None = None
-                    ) -> list[tuple[int, str, str, str, str | None, int]]:
-        """(id, code, region, occupation code, date, openings) of postings or needs,
-        all of them or those of ``ids``, in id order."""
-        day = "date_posted" if kind == "posting" else "date"
-        sql = (f"SELECT id, code, region, occupation_code, {day}, openings FROM "
-               f"{TABLES[kind]}")
-        return self._by_ids(sql, "id", ids, " ORDER BY id")
-
-    def demand_mentions(self, kind: str, ids: Sequence[int] | None = None
-                        ) -> list[tuple[int, int, int]]:
-        """(record id, skill id, 1 if preferred else 0) of the mentions of ``kind``
-        records (all, or those of ``ids``)."""
-        sql = ("SELECT record_id, skill_id, role = 'preferred' FROM skill_mentions"
-               f" WHERE record_kind = '{kind}'")
-        return self._by_ids(sql, "record_id", ids, "", where=False)
-
-    def _by_ids(self, sql: str, column: str, ids: Sequence[int] | None, tail: str,
-                where: bool = True) -> list[Any]:
-        cur = self.conn.cursor()
-        cur.row_factory = None
-        if ids is None:
-            return cur.execute(sql + tail).fetchall()
-        out: list[Any] = []
-        wanted = list(ids)
-        glue = " WHERE " if where else " AND "
-        for i in range(0, len(wanted), 900):
-            chunk = wanted[i : i + 900]
-            out.extend(cur.execute(f"{sql}{glue}{column} IN ({','.join('?' * len(chunk))})"
-                                   f"{tail}", chunk).fetchall())
-        return out
-
-    # --------------------------------------------------------- keyset pages
-    # the columns a page may be filtered on (equality), per kind: never a caller's name
-    PAGE_FILTERS = {"credential": ("type", "delivery", "provider", "region"),
-                    "posting": ("employer", "occupation_code", "region"),
-                    "need": ("employer", "occupation_code", "region")}
-
-    def keyset_page(self, kind: str, *, after: int = 0, limit: int = 20,
-                    filters: dict[str, str] | None = None, scope: Scope | None = None
-                    ) -> tuple[int, list[dict[str, Any]]]:
-        """(how many ``kind`` records match ``filters``, up to ``limit`` of them with a row
-        id above ``after``, by row id), read in one transaction so the total and the rows
-        agree; each row decoded and with ``skill_count``. A page is found by the primary
-        key whatever its depth (no OFFSET). ``filters``: column -> value, the columns of
-        :attr:`PAGE_FILTERS` only (another is a ValueError); ``scope``: the postings and
-        needs the reader may see."""
-        table = _table(kind)
-        filters = filters or {}
-        unknown = sorted(set(filters) - set(self.PAGE_FILTERS[kind]))
-        if unknown:
-            raise ValueError(f"cannot filter {kind}s on {unknown}")
-        where = "".join(f" AND r.{col}=?" for col in filters)
-        params = list(filters.values())
-        if scope is not None and kind in OWNED:
-            extra, more = scope.sql()
-            where, params = where + extra, params + more
-        c = self.conn
-        own = not c.in_transaction  # a read transaction: one committed state for both
-        if own:
-            c.execute("BEGIN")
-        try:
-            total = int(c.execute(f"SELECT count(*) FROM {table} r WHERE 1=1{where}",
-                                  params).fetchone()[0])
-            rows = c.execute(
-                f"SELECT r.*, (SELECT count(*) FROM skill_mentions m WHERE m.record_kind=?"
-                f" AND m.record_id=r.id) AS skill_count FROM {table} r WHERE r.id > ?{where}"
-                " ORDER BY r.id LIMIT ?", [kind, after, *params, limit]).fetchall()
-        finally:
-            if own:
-                c.execute("COMMIT")
-        return total, [decode_row(dict(r)) for r in rows]
-
-    def hidden(self, kind: str, codes: Collection[str], owner: str | None) -> set[str]:
-        """The private ones among the ``kind`` records ``codes`` that ``owner`` (an
-        employer; None: nobody) does not own."""
-        if kind not in OWNED:
-            return set()
-        wanted = sorted(set(codes))
-        theirs = "" if owner is None else " AND owner != ?"
-        out: set[str] = set()
-        for i in range(0, len(wanted), 900):
-            chunk = wanted[i : i + 900]
-            out.update(r[0] for r in self.conn.execute(
-                f"SELECT code FROM {TABLES[kind]} WHERE private=1{theirs} AND code IN"
-                f" ({','.join('?' * len(chunk))})", ([] if owner is None else [owner]) + chunk))
-        return out
-
-
-def _check(conn: sqlite3.Connection, kind: str, code: str, rule: Access) -> None:
-    """What a write of ``code`` expects (:class:`Access`), inside its transaction
-    (credentials have no owner: only the mode is checked)."""
-    if kind not in OWNED and (rule.owner or rule.private):
-        raise ValueError(f"{kind}s have no owner")
-    if rule.mode == "upsert":
-        return
-    owner = "owner" if kind in OWNED else "''"
-    row = conn.execute(f"SELECT {owner} FROM {TABLES[kind]} WHERE code=?", (code,)).fetchone()
-    if rule.mode == "create" and row is not None:
-        raise ConflictError(f"a {kind} with id {code!r} exists already (choose another id, "
-                            "or update it)")
-    if rule.mode == "update" and (row is None or row[0] != rule.owner):
-        raise NotFoundError(f"no {kind} with id {code!r}")
