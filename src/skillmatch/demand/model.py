@@ -34,7 +34,6 @@ in the new one whole while readers finish with the old.
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Sequence
@@ -43,11 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ArtifactError
-
 if TYPE_CHECKING:  # scipy loads on first use: a `skills link` start never needs it
     from scipy import sparse
 from ..regions import region_key, within_key
+from . import persist
 from .columns import (
     KINDS,
     DemandColumns,
@@ -59,8 +57,11 @@ from .columns import (
     extend,
     iso_day,
 )
+from .persist import FORMAT
 
-FORMAT = 1
+__all__ = ["FORMAT", "DemandModel"]
+
+
 class DemandModel:
     def __init__(
         self,
@@ -237,39 +238,15 @@ class DemandModel:
             None if np.isnan(day) else iso_day(float(day)), int(self.openings_[i]))
 
     # ------------------------------------------------------------ persistence
-    _ARRAYS = ("kind_", "row_id_", "code_", "regions_", "region_", "occupations_",
-               "occupation_", "day_", "openings_", "alive_", "m_record_", "m_skill_",
-               "m_factor_", "by_skill_", "skill_ptr_")
-
     def save(self, folder: Path, manifest: dict[str, Any]) -> None:
         """Write the model's columns as ``.npy`` files and ``manifest.json`` into the new
-        ``folder`` (the caller renames it into place)."""
-        folder.mkdir(parents=True)
-        for name in self._ARRAYS:
-            np.save(folder / f"{name.rstrip('_')}.npy", getattr(self, name),
-                    allow_pickle=False)
-        meta = {"format": FORMAT, "params": self.get_params(),
-                "sorted_upto": int(self.sorted_upto_),
-                "recoded": {k: list(v) for k, v in self.recoded_.items()}, **manifest}
-        (folder / "manifest.json").write_text(json.dumps(meta, indent=1, sort_keys=True))
+        ``folder`` (the caller renames it into place); see :mod:`.persist`."""
+        persist.save(self, folder, manifest)
 
     @classmethod
     def load(cls, folder: Path) -> tuple[DemandModel, dict[str, Any]]:
-        try:
-            meta = json.loads((folder / "manifest.json").read_text())
-            if meta.get("format") != FORMAT:
-                raise ArtifactError(f"{folder}: demand format {meta.get('format')!r}, "
-                                    f"expected {FORMAT}")
-            model = cls(**meta["params"])
-            for name in cls._ARRAYS:
-                setattr(model, name, np.load(folder / f"{name.rstrip('_')}.npy",
-                                             allow_pickle=False))
-        except (OSError, ValueError, KeyError) as exc:
-            raise ArtifactError(f"{folder}: unreadable demand snapshot ({exc})") from exc
-        model.recoded_ = {k: (v[0], int(v[1])) for k, v in meta["recoded"].items()}
-        model.sorted_upto_ = int(meta["sorted_upto"])
-        model._derive()
-        return model, meta
+        """The model :meth:`save` wrote into ``folder``, and its manifest."""
+        return persist.load(cls, folder)
 
     # -------------------------------------------------------------- queries
     def _mask(self, region: str | None, occupation: str | None,
