@@ -131,8 +131,17 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                    field=errors[0]["field"] if errors else None, errors=errors)
 
 
+# FastAPI's answer to a body it cannot decode (not UTF-8, a broken form): a 400 of its
+# own, answered as what it is, an invalid body (a body that is not JSON is one too)
+UNPARSED_BODY = "There was an error parsing the body"
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == UNPARSED_BODY:
+        message = "not valid JSON (could not be decoded)"
+        return problem(INVALID_REQUEST, f"body: {message}", request, field="body",
+                       errors=[{"field": "body", "location": "body", "message": message}])
     try:
         phrase = HTTPStatus(exc.status_code).phrase
     except ValueError:

@@ -3,9 +3,11 @@ problem details of an error, a page of a list, and the request limits."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 # Request limits (a later step makes them settings): long enough for a whole posting or
 # course page, short enough that no request holds a worker for long.
@@ -21,9 +23,32 @@ Taxonomies = list[str]
 
 class Input(BaseModel):
     """A request body: an unknown field is an error naming it (a typo never passes
-    silently), numbers are finite."""
+    silently), numbers are finite, text is characters (JSON's ``\\ud800`` escapes
+    can spell a lone UTF-16 surrogate, which no storage or model can encode)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _characters(cls, value: Any) -> Any:
+        if _has_surrogate(value):
+            raise PydanticCustomError(
+                "surrogate", "text holds a lone UTF-16 surrogate (\\ud800 to \\udfff), "
+                "which is not a character")
+        return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, list | tuple):
+        return any(_has_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    return False
 
 
 class Output(BaseModel):

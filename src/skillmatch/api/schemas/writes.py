@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from .common import MAX_ITEMS, MAX_TEXT, Input, Output, Problem
 from .recommendations import RecommendedCredential
@@ -17,6 +17,22 @@ Code = Annotated[str, StringConstraints(max_length=100)]
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 RecordId = Annotated[str, StringConstraints(min_length=1, max_length=200,
                                             pattern=r"^[^\s/?#]+$")]
+
+EARLIEST = dt.date(1900, 1, 1)
+AHEAD = dt.timedelta(days=366)
+
+
+def _plausible(day: dt.date) -> dt.date:
+    """A record's date from 1900 to a year from today: demand decays with a record's age
+    counted back from the newest record's date, so one dated far ahead would count every
+    other record as centuries old (weightless)."""
+    latest = dt.date.today() + AHEAD
+    if not EARLIEST <= day <= latest:
+        raise ValueError(f"a date from {EARLIEST} to {latest} (a year ahead at most)")
+    return day
+
+
+RecordDate = Annotated[dt.date, AfterValidator(_plausible)]
 
 ID: Any = Field(default=None, description="Your id for it (letters, digits, ':', '-', no spaces "
            "or '/'); default: one is made. Ids are shared by every employer: one taken "
@@ -45,7 +61,7 @@ class NeedIn(Input):
     preferred_skills: list[Phrase] = SKILLS
     openings: int = Field(default=1, ge=1, le=1_000_000)
     region: Code = ""
-    date: dt.date | None = None
+    date: RecordDate | None = None
     private: bool = PRIVATE
 
 
@@ -62,7 +78,7 @@ class NeedPatch(Input):
     preferred_skills: list[Phrase] | None = Field(default=None, max_length=MAX_ITEMS)
     openings: int | None = Field(default=None, ge=1, le=1_000_000)
     region: Code | None = None
-    date: dt.date | None = None
+    date: RecordDate | None = None
     private: bool | None = None
 
 
@@ -81,7 +97,7 @@ class PostingIn(Input):
     employer: Short | None = EMPLOYER
     description: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = ""
     region: Code = ""
-    date_posted: dt.date | None = None
+    date_posted: RecordDate | None = None
     openings: int = Field(default=1, ge=1, le=1_000_000)
     occupation_code: Code = ""
     skills: list[Phrase] = SKILLS
@@ -97,7 +113,7 @@ class PostingPatch(Input):
     employer: Short | None = None
     description: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
     region: Code | None = None
-    date_posted: dt.date | None = None
+    date_posted: RecordDate | None = None
     openings: int | None = Field(default=None, ge=1, le=1_000_000)
     occupation_code: Code | None = None
     skills: list[Phrase] | None = Field(default=None, max_length=MAX_ITEMS)
@@ -184,7 +200,8 @@ class PostingWritten(Output):
 
 class BulkItem(Output):
     index: int = Field(description="The item's place in the request (from 0).")
-    id: str | None = Field(description="Its id (given or made).")
+    id: str | None = Field(default=None, description="Its id (given or made; left out "
+                           "for an item too malformed to name one).")
     status: int = Field(description="201 written, else the error's status.")
     result: dict[str, Any] | None = Field(
         default=None, description="What was written (as the single write answers).")
