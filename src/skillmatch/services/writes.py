@@ -60,6 +60,7 @@ class ItemResult:
     id: str | None
     answer: dict[str, Any] | None = None
     error: SkillmatchError | None = None
+    unchanged: bool = False  # stored already as sent (a resumed bulk): nothing written
 
 
 def owned_kind(kind: str, principal: Principal | None = None) -> str:
@@ -123,13 +124,15 @@ class RecordWrites:
     # ------------------------------------------------------------- writing
     def create(self, kind: str, items: Sequence[Mapping[str, Any]], principal: Principal,
                *, atomic: bool = True, bulk: bool = True, k: int = 5,
-               taxonomies: Sequence[str] = ()) -> list[ItemResult]:
+               taxonomies: Sequence[str] = (), resume: bool = False) -> list[ItemResult]:
         """Create postings or needs owned by ``principal``'s employer (none for an admin);
         ``bulk``: errors name fields as ``items.<index>.<field>``.
 
         Each item is parsed and checked first; with ``atomic`` any invalid item means
         nothing is written (every item's error is returned, the valid ones have none and
-        no answer). The items written commit together, in one transaction."""
+        no answer). The items written commit together, in one transaction. ``resume``
+        (a bulk sent again after an interruption): an item stored already, by the same
+        owner and exactly as sent, is ``unchanged`` instead of a conflict."""
         owned_kind(kind, principal)
         most = self._ctx.settings.api_max_batch
         if not items or len(items) > most:
@@ -146,14 +149,17 @@ class RecordWrites:
                     raise ConflictError(f"id {record.id!r} is given twice in this request")
                 seen.add(record.id)
                 result.id = record.id
+                access = Access(_owner(principal), bool(item.get("private")), "create")
                 if self._exists(kind, record.id):
+                    if resume and self._stored_as(kind, record, access):
+                        result.unchanged = True
+                        continue
                     raise ConflictError(f"a {kind} with id {record.id!r} exists already "
                                         "(choose another id, or update it)")
             except SkillmatchError as exc:
                 result.error = exc
                 continue
-            todo.append((i, record, Access(_owner(principal), bool(item.get("private")),
-                                           "create")))
+            todo.append((i, record, access))
         if atomic and any(r.error for r in results):
             return results
         self._write(kind, todo, results, atomic=atomic, k=k, taxonomies=taxonomies,
@@ -194,6 +200,15 @@ class RecordWrites:
     # ------------------------------------------------------------- helpers
     def _exists(self, kind: str, record_id: str) -> bool:
         return bool(self._ctx.records.hashes(kind, [record_id]))
+
+    def _stored_as(self, kind: str, record: Record, access: Access) -> bool:
+        """Whether ``record`` is stored with this content, owner and privacy."""
+        from ..catalog.models import content_hash
+
+        row = self._ctx.records.get(kind, record.id)
+        return (row.get("content_hash") == content_hash(record)
+                and (row.get("owner") or "") == access.owner
+                and bool(row.get("private")) == access.private)
 
     def _writable(self, kind: str, record_id: str, principal: Principal) -> dict[str, Any]:
         from ..storage.records_store import decode_row

@@ -23,6 +23,10 @@ from ..schemas.writes import BulkItem, BulkResult, NeedWritten, PostingWritten
 Atomic = Annotated[bool, Query(examples=[True], description="All or nothing: write no "
                                "item unless every item is valid (default: each item on "
                                "its own).")]
+Resume = Annotated[bool, Query(examples=[True], description="Sending a bulk again after "
+                               "an interruption: an item stored already, by this key's "
+                               "employer and exactly as sent, answers 200 `unchanged` "
+                               "instead of 409.")]
 WRITE_ERRORS = problems.responses(401, 403, 404, 409, 413, 422, 429)
 
 
@@ -54,7 +58,7 @@ def create_one(engine: SkillMatch, kind: str, item: BaseModel, principal: Princi
 
 def create_bulk(engine: SkillMatch, kind: str, model: type[BaseModel],
                 items: Sequence[dict[str, Any]], principal: Principal, atomic: bool,
-                request: Request) -> JSONResponse:
+                request: Request, resume: bool = False) -> JSONResponse:
     """Each item checked on its own (schema, then the engine's rules); with ``atomic``
     nothing is written unless all pass (a problem listing every failing item), else the
     valid ones are written together and every item gets its own result."""
@@ -72,7 +76,7 @@ def create_bulk(engine: SkillMatch, kind: str, model: type[BaseModel],
             results.append(ItemResult(i, None, error=_invalid(exc, i)))
     if valid and not (atomic and any(r.error for r in results)):
         done = engine.writes.create(kind, [item for _, item in valid], principal,
-                                    atomic=atomic)
+                                    atomic=atomic, resume=resume)
         for j, ((i, _), result) in enumerate(zip(valid, done)):
             result.index = i
             if result.error is not None:
@@ -88,7 +92,9 @@ def create_bulk(engine: SkillMatch, kind: str, model: type[BaseModel],
             which, f"nothing written: {len(failed)} of {len(items)} items failed "
             f"({errors[0]['field']}: {errors[0]['message']})", request,
             field=errors[0]["field"], errors=errors)
-    out = BulkResult(atomic=atomic, written=len(results) - len(failed), failed=len(failed),
+    unchanged = sum(r.unchanged for r in results)
+    out = BulkResult(atomic=atomic, written=len(results) - len(failed) - unchanged,
+                     failed=len(failed), unchanged=unchanged,
                      items=[_item(kind, r) for r in results])
     return JSONResponse(out.model_dump(mode="json", exclude_none=True))
 
@@ -97,6 +103,8 @@ def _item(kind: str, r: ItemResult) -> BulkItem:
     if r.error is not None:
         return BulkItem(index=r.index, id=r.id, status=problems.kind_of(r.error).status,
                         error=_problem(r.error))
+    if r.unchanged:
+        return BulkItem(index=r.index, id=r.id, status=200, unchanged=True)
     assert r.answer is not None
     return BulkItem(index=r.index, id=r.id, status=201,
                     result=written(kind, r.answer).model_dump(mode="json"))

@@ -24,7 +24,7 @@ from ..schemas.records import Credential, CredentialDetail
 from ..schemas.writes import BulkResult
 from ._params import V1, Cursor, Limit
 from ._records import RecordId, listed, one, page
-from ._writes import WRITE_ERRORS, Atomic, create_bulk, create_one, written
+from ._writes import WRITE_ERRORS, Atomic, Resume, create_bulk, create_one, written
 
 router = APIRouter(prefix=V1 + "/credentials", tags=["catalogue"])
 KIND = "credential"
@@ -62,8 +62,10 @@ def post_credential(body: CredentialIn, engine: Engine, principal: AdminKey,
 @router.post("/bulk", summary="Import many credentials (admins): each its own result, or "
              "all or nothing", response_model=BulkResult, responses=WRITE_ERRORS)
 def post_credentials(body: CredentialsBulk, engine: Engine, principal: AdminKey,
-                     request: Request, atomic: Atomic = False) -> JSONResponse:
-    return create_bulk(engine, KIND, CredentialIn, body.items, principal, atomic, request)
+                     request: Request, atomic: Atomic = False,
+                     resume: Resume = False) -> JSONResponse:
+    return create_bulk(engine, KIND, CredentialIn, body.items, principal, atomic, request,
+                       resume)
 
 
 @router.put("/{record_id}", summary="Replace a credential (admins)", responses=WRITE_ERRORS)

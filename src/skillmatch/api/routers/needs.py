@@ -18,7 +18,7 @@ from ..schemas.records import Need, NeedDetail
 from ..schemas.writes import BulkResult, NeedIn, NeedPatch, NeedsBulk, NeedWritten
 from ._params import V1, Cursor, Limit
 from ._records import RecordId, listed, one, page
-from ._writes import WRITE_ERRORS, Atomic, create_bulk, create_one, written
+from ._writes import WRITE_ERRORS, Atomic, Resume, create_bulk, create_one, written
 
 router = APIRouter(prefix=V1 + "/needs", tags=["employers"])
 KIND = "need"
@@ -58,8 +58,10 @@ def post_need(body: NeedIn, engine: Engine, principal: EmployerKey,
 @router.post("/bulk", summary="Post many needs: each its own result, or all or nothing",
              response_model=BulkResult, responses=WRITE_ERRORS)
 def post_needs(body: NeedsBulk, engine: Engine, principal: EmployerKey, request: Request,
-               atomic: Atomic = False) -> JSONResponse:
-    return create_bulk(engine, KIND, NeedIn, body.items, principal, atomic, request)
+               atomic: Atomic = False,
+               resume: Resume = False) -> JSONResponse:
+    return create_bulk(engine, KIND, NeedIn, body.items, principal, atomic, request,
+                       resume)
 
 
 @router.put("/{record_id}", summary="Replace a need of yours", responses=WRITE_ERRORS)

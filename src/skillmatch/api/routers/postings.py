@@ -18,7 +18,7 @@ from ..schemas.records import Posting, PostingDetail
 from ..schemas.writes import BulkResult, PostingIn, PostingPatch, PostingsBulk, PostingWritten
 from ._params import V1, Cursor, Limit
 from ._records import RecordId, listed, one, page
-from ._writes import WRITE_ERRORS, Atomic, create_bulk, create_one, written
+from ._writes import WRITE_ERRORS, Atomic, Resume, create_bulk, create_one, written
 
 router = APIRouter(prefix=V1 + "/postings", tags=["employers"])
 KIND = "posting"
@@ -58,8 +58,10 @@ def post_posting(body: PostingIn, engine: Engine, principal: EmployerKey,
 @router.post("/bulk", summary="Post many postings: each its own result, or all or nothing",
              response_model=BulkResult, responses=WRITE_ERRORS)
 def post_postings(body: PostingsBulk, engine: Engine, principal: EmployerKey,
-                  request: Request, atomic: Atomic = False) -> JSONResponse:
-    return create_bulk(engine, KIND, PostingIn, body.items, principal, atomic, request)
+                  request: Request, atomic: Atomic = False,
+                  resume: Resume = False) -> JSONResponse:
+    return create_bulk(engine, KIND, PostingIn, body.items, principal, atomic, request,
+                       resume)
 
 
 @router.put("/{record_id}", summary="Replace a posting of yours", responses=WRITE_ERRORS)

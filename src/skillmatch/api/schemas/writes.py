@@ -202,7 +202,10 @@ class BulkItem(Output):
     index: int = Field(description="The item's place in the request (from 0).")
     id: str | None = Field(default=None, description="Its id (given or made; left out "
                            "for an item too malformed to name one).")
-    status: int = Field(description="201 written, else the error's status.")
+    status: int = Field(description="201 written; 200 stored already as sent (resume); "
+                        "else the error's status.")
+    unchanged: bool | None = Field(default=None, description="Stored already, exactly as "
+                                   "sent (resume=true): nothing written, no result.")
     result: dict[str, Any] | None = Field(
         default=None, description="What was written (as the single write answers).")
     error: Problem | None = None
@@ -219,4 +222,5 @@ class BulkResult(Output):
     atomic: bool
     written: int
     failed: int
+    unchanged: int = Field(default=0, description="Items stored already as sent (resume).")
     items: list[BulkItem]
