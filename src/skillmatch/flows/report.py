@@ -168,8 +168,8 @@ def _cell(text: str) -> str:
 
 def alignment_chart_bytes(d: dict[str, Any], fmt: str = "svg", top: int = 15) -> bytes:
     """The chart as ``svg`` or ``png`` bytes (or another format matplotlib writes):
-    horizontal bars, the demand weight of the heaviest target skills, coloured by
-    coverage. Drawn on its own figure with the Agg
+    horizontal bars, the demand weight of the heaviest target skills it teaches (up to
+    half the bars) and misses, coloured by coverage. Drawn on its own figure with the Agg
     canvas (no pyplot state, so threads may draw at once); labels are plain text
     (``$`` in a label is no formula)."""
     import io
@@ -177,18 +177,24 @@ def alignment_chart_bytes(d: dict[str, Any], fmt: str = "svg", top: int = 15) ->
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    rows = [(s["label"], s["demand_weight"], True) for s in d["covered_in_demand"]]
-    rows += [(s["label"], s["demand_weight"], False) for s in d["missing_in_demand"]]
-    rows = sorted(rows, key=lambda r: -r[1])[:top][::-1]
-    fig = Figure(figsize=(8, 0.35 * len(rows) + 1.5))
+    from matplotlib.patches import Patch
+
+    covered = [(s["label"], s["demand_weight"], True) for s in d["covered_in_demand"]]
+    missing = [(s["label"], s["demand_weight"], False) for s in d["missing_in_demand"]]
+    shown = min(len(covered), top // 2)  # what it teaches shows even when demand is elsewhere
+    rows = covered[:shown] + missing[: top - shown]
+    rows = sorted(rows, key=lambda r: -r[1])[::-1]
+    fig = Figure(figsize=(8, 0.35 * len(rows) + 1.8))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    ax.barh(range(len(rows)), [r[1] for r in rows],
-            color=["#2a9d8f" if r[2] else "#e76f51" for r in rows])
+    colours = {True: "#2a9d8f", False: "#e76f51"}
+    ax.barh(range(len(rows)), [r[1] for r in rows], color=[colours[r[2]] for r in rows])
     ax.set_yticks(range(len(rows)), [_short(r[0], 40) for r in rows], parse_math=False)
     ax.set_xlabel("demand weight for the target occupations")
-    ax.set_title(f"{_short(d['credential']['title'], 50)}: alignment {d['alignment']:.2f}\n"
-                 "green = taught, orange = missing", parse_math=False)
+    ax.set_title(f"{_short(d['credential']['title'], 50)}: alignment {d['alignment']:.2f}",
+                 parse_math=False)
+    ax.legend(handles=[Patch(color=colours[True], label="taught"),
+                       Patch(color=colours[False], label="missing")], loc="lower right")
     if not rows:
         ax.text(0.5, 0.5, "no target skills with demand", ha="center", va="center",
                 transform=ax.transAxes)
