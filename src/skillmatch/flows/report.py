@@ -176,7 +176,6 @@ def alignment_chart_bytes(d: dict[str, Any], fmt: str = "svg", top: int = 15) ->
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-
     from matplotlib.patches import Patch
 
     covered = [(s["label"], s["demand_weight"], True) for s in d["covered_in_demand"]]
