@@ -40,6 +40,9 @@ Which credentials are worth earning, with evidence: recommendations and pathways
 counselors, demand and skill linking for employers, alignment reports for program
 designers, over one skillmatch workspace.
 
+An alignment report is JSON, or by `format` (or `Accept`) an HTML page, CSV (a row per
+skill) or its chart of coverage against demand (SVG, PNG).
+
 Errors are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) problem details
 (`application/problem+json`: `type`, `title`, `status`, `detail`, and `field` when one
 field is at fault; `errors` lists every invalid field of a request). Lists are pages:

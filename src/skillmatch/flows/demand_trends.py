@@ -43,8 +43,9 @@ def trend_windows(model: DemandModel, since: date | None, until: date | None
     end = until or reference_date(model) + timedelta(days=1)
     start = since or _minus(end, timedelta(days=DEFAULT_DAYS))
     if start >= end:
-        raise InputError(f"since {start} is not before {end} (the window would be empty)",
-                         field="since")
+        raise InputError(f"since {start} is not before {end} (the trend's window would be "
+                         "empty; without until it ends the day after the reference date, "
+                         f"{reference_date(model)})", field="since")
     return (_minus(start, end - start), start), (start, end)
 
 

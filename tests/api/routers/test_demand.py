@@ -84,3 +84,10 @@ def test_series_errors(client) -> None:
                    422, "since")
     assert_problem(client.get("/v1/demand/skills/s:cpr/series",
                               params={"taxonomy": "onet"}), 404)
+
+
+def test_a_trend_needs_a_window_before_the_reference_date(client) -> None:
+    body = assert_problem(client.get("/v1/demand", params={"trend": "true",
+                                                           "since": "2027-01-01"}), 422, "since")
+    assert "2026-10-01" in body["detail"]  # the reference date, named
+    assert client.get("/v1/demand", params={"since": "2027-01-01"}).json()["records"] == 0
