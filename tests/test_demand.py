@@ -37,3 +37,16 @@ def test_skills_are_memoised_per_slice_and_match_a_recount() -> None:
     region_a = model.skills(region="A")
     recount = {s for i, s, _ in mentions if records[i].region == "A"}
     assert set(region_a) == recount
+
+
+def test_one_record_dated_far_ahead_does_not_make_the_others_weightless() -> None:
+    from datetime import date, timedelta
+
+    today = date.today()
+    records = [DemandRecord("posting", i, f"r{i}", "A", "o1", today.isoformat(), 1)
+               for i in range(5)]
+    records.append(DemandRecord("posting", 9, "typo", "A", "o1", "9999-12-31", 1))
+    model = DemandModel(half_life_days=365).fit(records, [(i, 1, "") for i in range(6)])
+    # the reference is capped a year from today: today's records weigh about a half
+    assert model.weight_[:5].min() > 0.45
+    assert model.reference_day_ <= (today + timedelta(days=366) - date(1970, 1, 1)).days

@@ -39,3 +39,11 @@ def test_every_suggested_addition_is_labelled_when_k_exceeds_fifty(broad) -> Non
     assert {a["id"] for a in additions} <= {f"s:{i}" for i in range(SKILLS)}
     assert all(a["label"].startswith("operate machine model") for a in additions)
     assert len(out["missing_in_demand"]) == 20  # the list stays short
+
+
+def test_additions_of_targets_that_all_weigh_nothing_have_no_gain() -> None:
+    from skillmatch.flows.align import coverage_report
+
+    report = coverage_report({1: 1.0}, {2: 0.0, 3: 0.0}, {}, 5, {})
+    assert report["alignment"] == 0.0
+    assert all(a["gain"] == 0.0 for a in report["additions"])

@@ -91,6 +91,9 @@ def test_a_killed_bulk_import_keeps_acknowledged_batches_and_resumes(tmp_path) -
             " v WHERE v.record_kind='posting' AND v.record_id=p.id)").fetchone()[0] == 0
         FaissIndex.load(app.workspace.index_dir("postings"))  # the files open, whole
         assert app.demand_model.size()["records"] == len(stored)
+        # opening reconciled the index files with the database: consistent already
+        for result in app.check_indexes():
+            assert result["ok"], result
         # the next import resumes: what is stored is skipped, the rest imported
         report = app.import_records("posting", [posting(f"p{i:04d}") for i in range(TOTAL)])
         assert (report["unchanged"], report["imported"]) == (len(stored), TOTAL - len(stored))

@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:  # scipy loads on first use: a `skills link` start never needs
 from ..regions import region_key, within_key
 from . import persist
 from .columns import (
+    EPOCH,
     KINDS,
     DemandColumns,
     DemandRecord,
@@ -184,8 +186,11 @@ class DemandModel:
         self.region_keys_ = [region_key(r) for r in self.regions_.tolist()]
         self._occupation_pos = {o: i for i, o in enumerate(self.occupations_.tolist())}
         known = self.day_[self.alive_ & ~np.isnan(self.day_)]
+        # the newest record's date, but never past a year from today: one record dated
+        # far ahead (a typo, 9999-12-31) must not make every other record weigh nothing
+        horizon = float((date.today() - EPOCH).days + 365)
         ref = day_number(self.reference_date) if self.reference_date else (
-            float(known.max()) if len(known) else 0.0)
+            min(float(known.max()), horizon) if len(known) else 0.0)
         self.reference_day_ = ref
         age = np.where(np.isnan(self.day_), 0.0, np.maximum(ref - self.day_, 0.0))
         self.weight_ = np.maximum(self.openings_, 1) * 0.5 ** (age / self.half_life_days)

@@ -301,7 +301,8 @@ def coverage_report(
                    and weights.get(s, 0.0) == 0.0
                    and not any(demanded(o) for o in same.get(s, ()))),
                   key=lambda s: global_share.get(s, 0.0))
-    additions = [{"skill_id": s, "gain": round(weights[s] / total, 4)} for s in missing[:k]]
+    additions = [{"skill_id": s, "gain": round(weights[s] / total, 4) if total else 0.0}
+                 for s in missing[:k]]
     return {"alignment": round(score, 4), "covered": covered, "missing": missing, "rare": rare,
             "additions": additions, "target_weight": round(total, 4), "covered_by": via,
             "same_as": {m[0]: m[1:] for m in groups if len(m) > 1}}

@@ -110,7 +110,7 @@ class SnapshotHolder:
             return snap
         with self._lock:
             if self._snapshot is None:
-                self._backfill_vectors()
+                self._reconcile_indexes()
             with read_transaction(conn):
                 generation = changes.generation(conn)
                 snap = self._snapshot
@@ -126,18 +126,24 @@ class SnapshotHolder:
         with self._lock:
             self._snapshot = None
 
-    def _backfill_vectors(self) -> None:
-        """A workspace from before record vectors were kept in the database gets them
-        from its index files, once (the catalogue and centroids read them there)."""
+    def _reconcile_indexes(self) -> None:
+        """On open, the record index files are reconciled from the database when they
+        lag it: a process killed between its commit and its index save, or a workspace
+        from before record vectors were kept in the database (their vectors are then
+        stored from the index files, once)."""
         from ..catalog.pipeline import INDEXED, index_lock
-        from ..index.faiss_index import exists
+        from ..index.faiss_index import exists, read_manifest
         from ..index.sync import sync_record_index
 
-        records = self._ctx.records
+        records, conn = self._ctx.records, self._ctx.conn
         for kind, name in INDEXED.items():
             directory = self._ctx.workspace.index_dir(name)
-            if records.count(kind) > records.vector_count(kind) and exists(directory):
-                log.info("storing the vectors of the %s index in the database (once)", name)
+            if not exists(directory):
+                continue
+            behind = changes.record_changes_after(
+                conn, kind, int(read_manifest(directory).get("generation", -1)))
+            if behind or records.count(kind) > records.vector_count(kind):
+                log.info("bringing the %s index up to the database", name)
                 sync_record_index(records, kind, directory, index_lock(directory),
                                   self._ctx.embedder.dimension,
                                   {"name": name, "model": self._ctx.embedder.model_id,

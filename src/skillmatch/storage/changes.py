@@ -69,3 +69,10 @@ def since(conn: sqlite3.Connection, after: int, upto: int | None = None) -> list
         " AND generation <= ? ORDER BY generation",
         (after, upto if upto is not None else 2**62)).fetchall()
     return [Change(int(g), s, k, o, None if r is None else int(r)) for g, s, k, o, r in rows]
+
+
+def record_changes_after(conn: sqlite3.Connection, kind: str, after: int) -> bool:
+    """Whether any ``kind`` record changed after generation ``after``."""
+    return conn.execute(
+        "SELECT 1 FROM changes WHERE generation > ? AND scope = 'record' AND kind = ? LIMIT 1",
+        (after, kind)).fetchone() is not None
