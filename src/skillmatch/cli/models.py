@@ -136,8 +136,8 @@ def models_interpolate(ctx: click.Context, source: str, name: str, alphas: str,
         raise click.BadParameter(f"{alphas!r} (expected numbers such as 0.5,0.7)",
                                  param_hint="--alphas") from None
     _check_new_model(ctx, name, overwrite)
-    data = _app(ctx).model_service.interpolate_model(source, name, weights, progress=Progress(),
-                                       keep_torch=keep_torch)
+    data = _app(ctx).model_service.interpolate_model(source, name, weights,
+                                                     progress=Progress(), keep_torch=keep_torch)
 
     def table(d: dict[str, Any]) -> Iterable[str]:
         i = d["interpolation"]

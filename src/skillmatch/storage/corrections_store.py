@@ -17,7 +17,7 @@ from ..errors import ConflictError, NotFoundError
 from ..text import normalize
 from .changes import log_changes
 from .db import transaction
-from .records_store import TABLES, Mention
+from .records_store import TABLES, Mention, replace_mentions
 
 # (the record's owner, its mentions) -> (its mentions corrected, how many were changed)
 Rewrite = Callable[[str, list[Mention]], tuple[list[Mention], int]]
@@ -116,14 +116,7 @@ class CorrectionStore:
         (inside a transaction)."""
         c = self.conn
         c.execute(f"UPDATE {TABLES[kind]} SET updated_at=? WHERE id=?", (_now(), rid))
-        c.execute("DELETE FROM skill_mentions WHERE record_kind=? AND record_id=?",
-                  (kind, rid))
-        c.executemany(
-            "INSERT INTO skill_mentions (record_kind, record_id, skill_id, score, source,"
-            " role, evidence_start, evidence_end, evidence_text)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(kind, rid, m.skill_id, m.score, m.source, m.role, m.start, m.end, m.text)
-             for m in mentions])
+        replace_mentions(c, kind, rid, mentions)
         log_changes(c, "record", kind, "upsert", [rid])
 
     # ------------------------------------------------------------- reading

@@ -61,6 +61,18 @@ def _row(record: Record) -> dict[str, Any]:
                 region=record.region, date=record.date, meta=j(record.meta, sort_keys=True))
 
 
+def replace_mentions(conn: sqlite3.Connection, kind: str, rid: int,
+                     mentions: Sequence[Mention]) -> None:
+    """Replace the skill mentions of one record (call inside its write transaction)."""
+    conn.execute("DELETE FROM skill_mentions WHERE record_kind=? AND record_id=?",
+                 (kind, rid))
+    conn.executemany(
+        "INSERT INTO skill_mentions (record_kind, record_id, skill_id, score, source, role,"
+        " evidence_start, evidence_end, evidence_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(kind, rid, m.skill_id, m.score, m.source, m.role, m.start, m.end, m.text)
+         for m in mentions])
+
+
 def kind_of(record: Record) -> str:
     if isinstance(record, Credential):
         return "credential"
@@ -119,15 +131,7 @@ class RecordStore(RecordPages, RecordColumns):
                     list(row.values()),
                 ).fetchone()[0]
                 ids[record.id] = int(rid)
-                c.execute("DELETE FROM skill_mentions WHERE record_kind=? AND record_id=?",
-                          (kind, rid))
-                c.executemany(
-                    "INSERT INTO skill_mentions (record_kind, record_id, skill_id, score, source,"
-                    " role, evidence_start, evidence_end, evidence_text)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(kind, rid, m.skill_id, m.score, m.source, m.role, m.start, m.end, m.text)
-                     for m in mentions],
-                )
+                replace_mentions(c, kind, int(rid), mentions)
             if vectors is not None:
                 c.executemany(
                     "INSERT OR REPLACE INTO record_vectors (record_kind, record_id, model,"
