@@ -18,7 +18,9 @@ from ..errors import InputError
 
 CREDENTIAL_TYPES = (
     "badge", "certificate", "certification", "course", "program", "license", "apprenticeship",
+    "degree", "other",
 )
+"""``other``: a type no other name fits (format readers keep the original in ``meta``)."""
 DELIVERY_MODES = ("online", "in person", "hybrid")
 
 
