@@ -30,6 +30,38 @@ def test_evidence_is_the_heaviest_records_with_ties_by_order() -> None:
                 assert got == asked[:3], (seed, skills, kind)
 
 
+def test_evidence_by_region_and_after_changes_matches_a_brute_force_reading() -> None:
+    from skillmatch.demand import DemandColumns
+
+    for seed in range(4):
+        model, records, mentions = _model(seed)
+        rng = random.Random(seed + 100)
+        # a change: some records removed, new ones (with mentions of their own) appended
+        removed = [(records[i].kind, records[i].row_id) for i in rng.sample(range(300), 40)]
+        extra = [DemandRecord("posting", 300 + i, f"x{i}", rng.choice(["A", "A-North", "B"]),
+                              "o1", "2026-06-01", rng.randint(1, 5)) for i in range(30)]
+        extra_mentions = [(rng.randrange(30), rng.randrange(40), "") for _ in range(200)]
+        changed = model.with_changes(removed, DemandColumns.of(extra, extra_mentions))
+        gone = {row for _, row in removed}
+        everyone = [r for r in records if r.row_id not in gone] + extra
+        asks = {(i, s) for i, s, _ in mentions if records[i].row_id not in gone} | {
+            (300 + i, s) for i, s, _ in extra_mentions}
+        weight = {int(changed.row_id_[p]): float(changed.weight_[p])
+                  for p in range(len(changed.row_id_)) if changed.alive_[p]}
+        position = {int(changed.row_id_[p]): p for p in range(len(changed.row_id_))}
+        for skills in ([3], [5, 7], [0, 1, 2, 3], [39]):
+            for region in (None, "A", "B"):
+                asked = sorted({r.row_id for r in everyone if r.kind == "posting"
+                                and any((r.row_id, s) in asks for s in skills)
+                                and (region is None or r.region.split("-")[0] == region)},
+                               key=lambda row: (-weight[row], position[row]))
+                got = [r.row_id for r in changed.evidence(skills, limit=3, region=region)]
+                assert got == asked[:3], (seed, skills, region)
+        for code in ("o1", "o2", "nowhere"):
+            records_in = sum(1 for r in everyone if r.occupation == code)
+            assert changed.size(occupation=code)["records"] == records_in
+
+
 def test_skills_are_memoised_per_slice_and_match_a_recount() -> None:
     model, records, mentions = _model(11)
     whole = model.skills()

@@ -34,15 +34,19 @@ APP = "skillmatch.api.app:create_app"
               help="Load the built-in sample data first if no taxonomy is loaded.")
 @click.option("--log-level", type=click.Choice(["critical", "error", "warning", "info",
                                                 "debug"]), default="info", show_default=True)
+@click.option("--access-log/--no-access-log", default=True, show_default=True,
+              help="Log a line per request (the metrics count them either way).")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
-          log_level: str) -> None:
+          log_level: str, access_log: bool) -> None:
     """Serve the HTTP API (docs at /docs) until Ctrl-C."""
     import uvicorn
 
     settings = _settings(ctx)
     os.environ["SKILLMATCH_HOME"] = str(settings.home.resolve())
     os.environ["SKILLMATCH_EMBEDDER"] = settings.embedder
+    if settings.threads == 0:  # the cores shared out: oversubscribing them costs more
+        os.environ["SKILLMATCH_THREADS"] = str(worker_threads(workers))
     prepare(settings, sample, click.echo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
@@ -55,10 +59,16 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         uvicorn.run(APP, factory=True, host=host, port=port, workers=workers,
-                    log_level=log_level)
+                    log_level=log_level, access_log=access_log)
     finally:
         if metrics_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def worker_threads(workers: int, cores: int | None = None) -> int:
+    """Compute threads per worker when the setting leaves it to us (0): the cores
+    divided among the workers, at least one (two workers on two cores: one each)."""
+    return max(1, (cores or os.cpu_count() or 1) // max(workers, 1))
 
 
 def prepare(settings: Any, sample: bool, say: Callable[[str], None]) -> None:

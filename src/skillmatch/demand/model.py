@@ -213,6 +213,10 @@ class DemandModel:
         self._lock = threading.Lock()
         self._profiles: sparse.csr_matrix | None = None
         self._memo: dict[tuple[Any, ...], dict[int, dict[str, float]]] = {}
+        self._ranked_memo: dict[tuple[int, int | None], np.ndarray] = {}
+        self._occupation_weight: np.ndarray | None = None
+        self._region_memo: dict[str, np.ndarray] = {}
+        self._scaled_memo: dict[tuple[str, str | None], dict[int, float]] = {}
 
     @property
     def profiles_(self) -> sparse.csr_matrix:
@@ -258,9 +262,7 @@ class DemandModel:
               window: tuple[str, str] | None) -> np.ndarray:
         mask = self.alive_.copy()
         if region:  # the region and the places in it (skillmatch.regions)
-            wanted = region_key(region)
-            inside = np.array([within_key(k, wanted) for k in self.region_keys_], dtype=bool)
-            mask &= inside[self.region_]
+            mask &= self._region_rows(region)
         if occupation:
             mask &= self.occupation_ == self._occupation_pos.get(occupation, -1)
         if window:
@@ -306,6 +308,15 @@ class DemandModel:
 
     def size(self, *, region: str | None = None, occupation: str | None = None,
              window: tuple[str, str] | None = None) -> dict[str, float]:
+        if occupation is not None and region is None and window is None:  # counted once
+            pos = self._occupation_pos.get(occupation)
+            if pos is None:
+                return {"records": 0, "weight": 0.0}
+            if self._occupation_weight is None:
+                self._occupation_weight = np.bincount(
+                    self.occupation_, weights=self.weight_, minlength=len(self.occupations_))
+            return {"records": int(self.occupation_records_[pos]),
+                    "weight": float(self._occupation_weight[pos])}
         mask = self._mask(region, occupation, window)
         return {"records": int(mask.sum()), "weight": float(self.weight_[mask].sum())}
 
@@ -359,35 +370,75 @@ class DemandModel:
                  kind: str | None = "posting", region: str | None = None
                  ) -> list[DemandRecord]:
         """The heaviest records that ask for any of ``skill_ids`` (for explanations), of
-        ``region`` (and the places in it) when given."""
-        ptr, size = self.skill_ptr_, len(self.skill_ptr_) - 1
-        parts = [self.by_skill_[ptr[s]:ptr[s + 1]] for s in skill_ids if 0 <= s < size]
-        tail = np.arange(self.sorted_upto_, len(self.m_skill_))
-        if len(tail):  # mentions appended since the index was sorted
-            parts.append(tail[np.isin(self.m_skill_[tail], list(skill_ids))])
-        parts = [p for p in parts if len(p)]
-        if not parts:
+        ``region`` (and the places in it) when given; ties by record position.
+
+        Each skill's live records of ``kind`` are ranked once per model (heaviest
+        first, :meth:`_ranked`); the answer merges the first ``limit`` of each that
+        pass the region: a record asks for a skill once, so the ``limit`` heaviest
+        distinct records of all are among them."""
+        code = KINDS.index(kind) if kind else None
+        inside = self._region_rows(region) if region else None
+        chosen: list[np.ndarray] = []
+        for s in dict.fromkeys(int(s) for s in skill_ids):
+            rows = self._ranked(s, code)
+            if inside is None:
+                chosen.append(rows[:limit])
+                continue
+            start, step, found = 0, 4 * limit, []
+            while start < len(rows) and sum(len(f) for f in found) < limit:
+                chunk = rows[start:start + step]
+                found.append(chunk[inside[chunk]])
+                start, step = start + step, step * 4
+            if found:
+                chosen.append(np.concatenate(found)[:limit])
+        if not chosen:
             return []
-        rows = self.m_record_[np.concatenate(parts)]
-        rows = rows[self.alive_[rows]]
-        if kind:
-            rows = rows[self.kind_[rows] == KINDS.index(kind)]
-        if region:
-            rows = rows[self._mask(region, None, None)[rows]]
-        if not len(rows):
-            return []
-        # a record appears once per skill: the heaviest limit * len(parts) hold the top
-        weights = -self.weight_[rows]
-        k = min(len(rows), limit * len(parts))
-        if k < len(rows):  # every entry as heavy as the k-th (ties included)
-            cand = np.flatnonzero(weights <= np.partition(weights, k - 1)[k - 1])
-            rows, weights = rows[cand], weights[cand]
-        top: list[int] = []
-        for i in np.lexsort((rows, weights)).tolist():
-            if int(rows[i]) not in top:
-                top.append(int(rows[i]))
-                if len(top) == limit:
-                    break
+        rows = np.unique(np.concatenate(chosen))
+        top = rows[np.lexsort((rows, -self.weight_[rows]))][:limit]
         return [self.record(int(i)) for i in top]
+
+    def _ranked(self, skill: int, kind: int | None) -> np.ndarray:
+        """The live records (of kind code ``kind``) that ask for ``skill``, heaviest
+        first, ties by position; computed on first use and kept (the model does not
+        change once built: a change makes a new one)."""
+        key = (skill, kind)
+        rows = self._ranked_memo.get(key)
+        if rows is None:
+            ptr = self.skill_ptr_
+            parts = [self.m_record_[self.by_skill_[ptr[skill]:ptr[skill + 1]]]
+                     if 0 <= skill < len(ptr) - 1 else np.empty(0, dtype=np.int64)]
+            if self.sorted_upto_ < len(self.m_skill_):  # mentions appended since the sort
+                tail = np.arange(self.sorted_upto_, len(self.m_skill_))
+                parts.append(self.m_record_[tail[self.m_skill_[tail] == skill]])
+            rows = np.concatenate(parts)
+            rows = rows[self.alive_[rows]]
+            if kind is not None:
+                rows = rows[self.kind_[rows] == kind]
+            rows = rows[np.lexsort((rows, -self.weight_[rows]))]
+            self._ranked_memo[key] = rows
+        return rows
+
+    def _region_rows(self, region: str) -> np.ndarray:
+        """Per record: whether it is in ``region`` or a place in it (memoised)."""
+        mask = self._region_memo.get(region)
+        if mask is None:
+            wanted = region_key(region)
+            inside = np.array([within_key(k, wanted) for k in self.region_keys_], dtype=bool)
+            mask = inside[self.region_] if len(inside) else np.zeros(0, dtype=bool)
+            if len(self._region_memo) > 64:
+                self._region_memo.clear()
+            self._region_memo[region] = mask
+        return mask
+
+    def scaled(self, key: str, region: str | None = None) -> dict[int, float]:
+        """Skill -> its figure ``key`` (``score``, ``share``...) over every record of
+        ``region``, divided by the largest (memoised, read-only)."""
+        memo_key = (key, region)
+        if memo_key not in self._scaled_memo:
+            stats = self.skills(region=region)
+            top = max((f[key] for f in stats.values()), default=0.0)
+            self._scaled_memo[memo_key] = (
+                {s: f[key] / top for s, f in stats.items()} if top else {})
+        return self._scaled_memo[memo_key]
 
 

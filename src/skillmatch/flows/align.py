@@ -181,7 +181,7 @@ def occupation_text_scores(ctx: Context, state: State, vector: np.ndarray,
     """Occupation code -> (best cosine of its title or description, label); codes that
     postings use but no occupation index covers score by their postings' centroid."""
     from ..index.catalog import DESC_OFFSET
-    from ..index.faiss_index import FaissIndex
+    from ..index.faiss_index import load_shared
 
     store = ctx.occupations
     best: dict[int, float] = {}
@@ -189,7 +189,7 @@ def occupation_text_scores(ctx: Context, state: State, vector: np.ndarray,
         directory = ctx.workspace.index_dir(f"occupations-{name}")
         if not (directory / "manifest.json").exists():
             continue
-        index, _ = FaissIndex.load(directory)
+        index = load_shared(directory)
         scores, ids = index.search(vector, depth)
         owner = store.label_owners([int(i) for i in ids[0] if 0 <= i < DESC_OFFSET])
         for score, entry in zip(scores[0].tolist(), ids[0].tolist()):

@@ -123,7 +123,8 @@ def rank_credentials(
     or the occupations a query stands for; relevance then counts the skill fit) or of
     all demand; ``value_weights``: the demand weights value and the explanations read
     (default: ``weights``)."""
-    allowed = np.array([filters.allows(r) for r in catalog.rows], dtype=bool)
+    allowed = (np.array([filters.allows(r) for r in catalog.rows], dtype=bool)
+               if filters.describe() else np.ones(len(catalog.rows), dtype=bool))
     if not allowed.any():
         return []
     fit_weights = weights

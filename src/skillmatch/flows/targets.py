@@ -13,7 +13,7 @@ from ..demand import DemandModel
 from ..embeddings.base import Embedder
 from ..errors import InputError, NotFoundError
 from ..index.catalog import DESC_OFFSET
-from ..index.faiss_index import FaissIndex
+from ..index.faiss_index import load_shared
 from ..linking.linker import SkillLinker
 from ..storage.occupation_store import OccupationStore
 from ..taxonomy.crosswalk import OccupationCodes
@@ -142,7 +142,7 @@ def nearest_occupations(conn: Any, workspace: Workspace, vector: np.ndarray,
         directory = workspace.index_dir(f"occupations-{name}")
         if not (directory / "manifest.json").exists():
             continue
-        index, _ = FaissIndex.load(directory)
+        index = load_shared(directory)
         scores, ids = index.search(vector.reshape(1, -1), depth)
         owners = store.label_owners([int(i) for i in ids[0] if 0 <= i < DESC_OFFSET])
         for score, entry in zip(scores[0].tolist(), ids[0].tolist()):
@@ -258,7 +258,7 @@ def _normalise(stats: dict[int, dict[str, float]], key: str) -> dict[int, float]
 
 def global_weights(demand: DemandModel, region: str | None) -> dict[int, float]:
     """Without a target: the specificity-adjusted demand of every skill, scaled to [0, 1]."""
-    return _normalise(demand.skills(region=region), "score")
+    return demand.scaled("score", region)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

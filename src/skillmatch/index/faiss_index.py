@@ -322,6 +322,35 @@ CURRENT = "CURRENT"
 KEEP_SECONDS = 60.0
 
 
+_shared_lock = threading.Lock()
+_shared: dict[Path, tuple[tuple[str, int], FaissIndex]] = {}
+SHARED_MAX = 32
+
+
+def load_shared(directory: Path) -> FaissIndex:
+    """The live version of the index in ``directory``, memory-mapped read-only and kept
+    for the process: opened again only when a writer saved another version (``CURRENT``
+    or the manifest changed). For searching only (several threads may share it); a
+    flow that searches per call reads one stat and one small file instead of the index.
+    """
+    directory = Path(directory).resolve()
+    try:
+        key = (live_folder(directory).name, (directory / MANIFEST).stat().st_mtime_ns)
+    except FileNotFoundError:
+        raise ArtifactError(f"{directory}: no index here; run `skillmatch index build`") \
+            from None
+    with _shared_lock:
+        hit = _shared.get(directory)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    index, _ = FaissIndex.load(directory, read_only=True)
+    with _shared_lock:
+        if len(_shared) >= SHARED_MAX:
+            _shared.pop(next(iter(_shared)))
+        _shared[directory] = (key, index)
+    return index
+
+
 def live_folder(directory: Path) -> Path:
     """The folder holding the live version's files: the one ``CURRENT`` names, or
     ``directory`` itself for an index saved in the flat layout of older releases."""
