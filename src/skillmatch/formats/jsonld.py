@@ -25,6 +25,7 @@ still read it by name (:func:`loose`).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -189,6 +190,98 @@ def expand(doc: Any, *, path: str | Path | None = None,
         raise InputError(f"not valid JSON-LD ({code}: {message})", path=path,
                          field="@context") from exc
     return [node for node in result if isinstance(node, dict)]
+
+
+# --- the documents of a file ------------------------------------------------------
+
+
+def read_documents(path: Path, *, accept_text: Callable[[str], bool] | None = None
+                   ) -> Iterator[tuple[str, Any]]:
+    """Each document of a JSON-LD file, as ``(where, value)``: one document (``where``
+    ``""``), a JSON array of them (``[0]``, ``[1]``, ...) or JSON Lines (``line 3``).
+
+    ``value`` is the parsed JSON; a line (or a whole file) that is not JSON but that
+    ``accept_text`` accepts (a compact JWT) comes as the text; one that cannot be read
+    comes as an :class:`InputError` naming the file and the line, and reading goes on
+    with the next line. JSON Lines are read a line at a time; a single document or an
+    array is parsed whole.
+    """
+    try:
+        with path.open(encoding="utf-8-sig") as f:
+            yield from _documents(f, path, accept_text)
+    except UnicodeDecodeError as exc:
+        yield "", InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=path)
+    except OSError as exc:
+        yield "", InputError(f"cannot read the file ({exc.strerror or exc})", path=path)
+
+
+def _parse(text: str, path: Path, line: int | None,
+           accept_text: Callable[[str], bool] | None) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        return InputError("JSON nested too deeply to read", path=path, line=line)
+    except json.JSONDecodeError as exc:
+        stripped = text.strip()
+        if accept_text is not None and accept_text(stripped):
+            return stripped
+        column = exc.pos + 1 if line is not None else exc.colno
+        return InputError(f"invalid JSON: {exc.msg} (column {column})", path=path,
+                          line=line if line is not None else exc.lineno)
+
+
+def _documents(f: Any, path: Path, accept_text: Callable[[str], bool] | None
+               ) -> Iterator[tuple[str, Any]]:
+    head: list[str] = []
+    first_no = 0
+    for number, line in enumerate(f, start=1):
+        head.append(line)
+        if line.strip():
+            first_no = number
+            break
+    if not first_no:
+        yield "", InputError("empty file (expected a JSON-LD document, an array of them "
+                             "or JSON Lines)", path=path)
+        return
+    first = head[-1]
+    value = _parse(first, path, first_no, accept_text)
+    if not isinstance(value, InputError):
+        second: tuple[int, str] | None = None
+        for number, line in enumerate(f, start=first_no + 1):
+            if line.strip():
+                second = (number, line)
+                break
+        if second is None:  # the whole file was one line
+            yield from _one(value)
+            return
+        yield f"line {first_no}", value
+        yield f"line {second[0]}", _parse(second[1], path, second[0], accept_text)
+        yield from _lines(f, second[0] + 1, path, accept_text)
+        return
+    whole = "".join(head) + f.read()
+    parsed = _parse(whole, path, None, accept_text)
+    if isinstance(parsed, InputError) and first.rstrip().endswith("}"):
+        # a complete-looking first line that is bad JSON: JSON Lines with a bad line
+        yield f"line {first_no}", value
+        yield from _lines(io.StringIO(whole[len("".join(head)):]), first_no + 1, path,
+                          accept_text)
+        return
+    yield from _one(parsed)
+
+
+def _lines(f: Any, start: int, path: Path, accept_text: Callable[[str], bool] | None
+           ) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(f, start=start):
+        if line.strip():
+            yield f"line {number}", _parse(line, path, number, accept_text)
+
+
+def _one(value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield f"[{i}]", item
+    else:
+        yield "", value
 
 
 # --- reading expanded documents -------------------------------------------------------
