@@ -201,3 +201,28 @@ def test_formula_like_labels_are_quoted_and_read_back(tmp_path: Path) -> None:
     path = write_crosswalk_csv([row], tmp_path / "c.csv", PROV)
     assert "'=HYPERLINK" in path.read_text()
     assert read_crosswalk_csv(path) == [row]
+
+
+@pytest.mark.shared
+def test_crosswalk_against_the_real_esco_and_onet(shared: Path, tmp_path: Path) -> None:
+    from skillmatch.taxonomy import read_taxonomy
+
+    esco = read_taxonomy("esco", shared / "esco-v1.1.1")
+    onet = read_taxonomy("onet", shared / "onet-29.2-text")
+    targets = [Target(s.code, s.label, b.name, s.description, tuple(s.alt_labels))
+               for b in (esco, onet) for s in b.skills]
+    skills = read_rsd(DATA / "k12_cte_collection.json").skills
+    rows = crosswalk(skills, targets, FakeEmbedder().embed, k=3)
+    first = {(r.rsd_label, r.target_taxonomy): r for r in rows if r.rank == 1}
+    # the fixtures' ESCO URIs are real ESCO v1.1.1 concepts, matched as declared
+    assert (first[("Perform CPR", "esco")].target_code, first[("Perform CPR", "esco")].method) \
+        == (FIRST_AID, "declared")
+    assert first[("3D Printing Design", "esco")].target_code == PRINTING
+    # the O*NET alignment by name finds O*NET 29.2's technology
+    assert first[("3D Printing Design", "onet")].target_code == "tech:Autodesk AutoCAD"
+    assert len(rows) == len(skills) * 2 * 3
+    path = write_crosswalk_csv(rows, tmp_path / "crosswalk.csv",
+                               {"model": "fake-hash-256",
+                                "taxonomies": {"rsd": "2024-09-03", "esco": esco.version,
+                                               "onet": onet.version}})
+    assert read_crosswalk_csv(path) == rows
