@@ -82,6 +82,14 @@ def test_alt_labels_from_keywords_without_name_author_or_identifier_tags() -> No
     assert "Lakeview ISD Career and Technical Education" in skill.meta["keywords"]
 
 
+def test_keyword_that_is_a_category_is_no_alt_label(tmp_path: Path) -> None:
+    doc = {"skillName": "Router Configuration", "id": "a", "categories": ["Access Network"],
+           "keywords": ["access network", "router setup"]}
+    skill = _one(_write(tmp_path, doc))
+    assert skill.alt_labels == ["router setup"]
+    assert skill.meta["keywords"] == ["access network", "router setup"]
+
+
 def test_keywords_deduplicated_and_a_single_string_allowed() -> None:
     skills = _by_label(read_rsd(COLLECTION))
     assert skills["Perform CPR"].alt_labels == ["CPR", "cardiopulmonary resuscitation",

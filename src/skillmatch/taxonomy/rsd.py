@@ -10,9 +10,10 @@ Mapping to a :class:`SkillRecord`:
 
 - code: the RSD's ``id`` (its URL), else its ``uuid``; label: ``skillName`` (required);
   description: ``skillStatement``.
-- alt labels: ``keywords``, except the skill's own name, an author's name and
-  identifier-like tags such as ``WGUSID: 1619`` (a linker would read those as the skill
-  in any text that names the author or the code); all keywords stay in meta.
+- alt labels: ``keywords``, except the skill's own name, an author's name, a category
+  (OSMT exports often repeat these among the keywords) and identifier-like tags such
+  as ``WGUSID: 1619``: a linker would read each of those as the skill in any text that
+  names the author, the category or the code. All keywords stay in meta.
 - meta: ``categories``, ``occupations`` (each ``{code, name, framework}``, e.g. BLS
   ``15-1244`` or O*NET-SOC ``15-1244.00``), ``alignments`` (each ``{id, name,
   framework}``), ``authors``, ``status``, ``uuid``, ``id``, ``keywords``, the skill's
@@ -281,7 +282,7 @@ def _skill(item: dict[str, Any], where: str, at: str) -> SkillRecord:
     categories = (_strings(item, "categories", where, at)
                   or _strings(item, "category", where, at, ";"))
     alignments = _alignments(item, where, at)
-    skip = {label.lower()} | {a.lower() for a in authors}
+    skip = {k.casefold() for k in (label, *authors, *categories)}
     meta: dict[str, Any] = {
         "id": _text(item, "id", where, at), "uuid": _text(item, "uuid", where, at),
         "status": _text(item, "status", where, at), "categories": categories,
@@ -296,7 +297,7 @@ def _skill(item: dict[str, Any], where: str, at: str) -> SkillRecord:
     return SkillRecord(
         code=code, label=label, description=_text(item, "skillStatement", where, at),
         alt_labels=[k for k in keywords
-                    if k.lower() not in skip and not _IDENTIFIER_TAG.match(k)],
+                    if k.casefold() not in skip and not _IDENTIFIER_TAG.match(k)],
         meta=meta,
     )
 
