@@ -326,3 +326,22 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_taxonomy("rsd", tmp_path / "nope.json")
+
+
+# ------------------------------------------------------------------ end to end
+def test_rsd_library_is_stored_and_linked(settings: Any) -> None:
+    from skillmatch.app import SkillMatch
+
+    app = SkillMatch(settings)
+    try:
+        info = app.import_taxonomy("rsd", COLLECTION, name="district")
+        assert (info.kind, info.counts["skills"], info.counts["collections"]) == (
+            "custom", 3, 3)
+        app.build_indexes()
+        [result] = app.link(["Students perform CPR and use 3D printing to make prototypes "
+                             "in the maker space."])
+        codes = {s.id for s in result.skills}
+        assert {BASE + "a1e3c5b7-0f2d-4e6a-8c1b-9d3f5a7c2e40",
+                BASE + "b2f4d6c8-1a3e-4f7b-9d2c-0e4a6b8d3f51"} <= codes
+    finally:
+        app.close()
