@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skillmatch.catalog.models import Posting
 from skillmatch.errors import InputError
@@ -602,6 +604,56 @@ def test_large_feed_streams(tmp_path: Path) -> None:
     assert isinstance(first, Posting) and first.id == "job-0"
     assert [p.id for p in got[-2:]] == ["job-198", "job-199"]  # type: ignore[union-attr]
     assert peak < size / 10, (peak, size)
+
+
+# --- property-based: random and mutated documents -------------------------------------
+
+_KEYS = st.sampled_from([
+    "@context", "@type", "@id", "@graph", "@value", "@language", "@list", "title", "name",
+    "description", "jobDescription", "hiringOrganization", "jobLocation", "address",
+    "addressRegion", "addressLocality", "datePosted", "totalJobOpenings", "numberOfOpenings",
+    "occupationalCategory", "codeValue", "skills", "responsibilities", "qualifications",
+    "educationRequirements", "experienceRequirements", "identifier", "value", "url",
+    "jdx:competency", "schema:title", "en", "es-MX", "x"])
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                     st.text(max_size=20), st.sampled_from([
+                         "JobPosting", "https://schema.org", "Place", "<p>x<li>y", "15-1252.00",
+                         "2025-01-01", "VA", "_:b0", "http://schema.org/JobPosting", "3"]))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=5)), max_leaves=20)
+_DOCS = st.dictionaries(_KEYS, _VALUES, max_size=8)
+
+
+def _read_all(path: Path) -> None:
+    """Reads ``path`` whole: only our records, rejections or InputError may come out."""
+    try:
+        for item in read_jobpostings(path):
+            assert isinstance(item, Posting | Rejected)
+            if isinstance(item, Posting):
+                assert item.title and item.openings >= 1
+                json.dumps(item.meta, default=str)
+    except InputError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(doc=st.one_of(_DOCS, _VALUES), as_line=st.booleans())
+def test_random_json_never_crashes(tmp_path: Path, doc: Any, as_line: bool) -> None:
+    path = tmp_path / ("random.jsonl" if as_line else "random.jsonld")
+    path.write_text(json.dumps(doc) + "\n")
+    _read_all(path)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(extra=_DOCS, jdx=st.booleans(), as_line=st.booleans())
+def test_mutated_postings_never_crash(tmp_path: Path, extra: dict[str, Any], jdx: bool,
+                                      as_line: bool) -> None:
+    context = "http://jobdataexchange.org/jdxcontext.json" if jdx else "https://schema.org"
+    doc = {"@context": context, "@type": "JobPosting", "title": "Aide",
+           **{k: v for k, v in extra.items() if k not in ("@context", "@type")}}
+    path = tmp_path / ("mutated.jsonl" if as_line else "mutated.jsonld")
+    path.write_text(json.dumps(doc) + "\n")
+    _read_all(path)
 
 
 # --- detection and helpers ----------------------------------------------------------------

@@ -44,7 +44,7 @@ from ..catalog.models import Posting
 from ..linking.sections import classify_lines
 from .html_text import HtmlError, html_to_text
 from .jobposting_nodes import Graph, local_name, node_id, pick_language, plain, type_names
-from .jobposting_regions import region_of
+from .jobposting_regions import posting_region
 
 _SOC = re.compile(r"(?<![\d.-])(\d{2}-\d{4})(\.\d{2})?(?![\d-])")
 _ESCO = re.compile(r"^https?://data\.europa\.eu/esco/(?:skill|knowledge)/[\w-]+$")
@@ -102,7 +102,7 @@ def to_posting(node: dict[str, Any], graph: Graph, meta: dict[str, Any]) -> Post
     employer = _employer(node, graph, meta)
     description = _description(node, graph, meta, translations)
     skills = _skills(node, graph, meta)
-    region = _regions(node, graph, meta)
+    region = posting_region(node, graph, meta)
     posted = _date(node, graph, "datePosted")
     code = _occupation(node, graph, meta)
     openings = _openings(node, graph)
@@ -113,6 +113,11 @@ def to_posting(node: dict[str, Any], graph: Graph, meta: dict[str, Any]) -> Post
     normalized, _ = graph.text(node, "normalizedTitle")
     if normalized:
         meta["normalized_title"] = normalized
+    url, _ = graph.text(node, "url")
+    if url:
+        meta["url"] = url
+    if graph.values(node, "title") and graph.values(node, "name"):
+        meta["name"] = plain(graph.values(node, "name"), graph)
     if translations:
         meta["translations"] = translations
     unmapped = {local_name(k): plain(v, graph) for k, v in node.items()
@@ -307,62 +312,12 @@ def _split_skills(text: str) -> list[str]:
         piece = piece.strip(" .,-*")
         if not piece:
             continue
-        commas = [p.strip(" .") for p in re.split(r",|\band\b", piece) if p.strip(" .")]
+        commas = [p.strip(" .") for p in piece.split(",") if p.strip(" .")]
         if len(commas) > 1 and all(len(p.split()) <= 5 for p in commas):
             out.extend(commas)
         else:
             out.append(piece)
     return out
-
-
-def _regions(node: dict[str, Any], graph: Graph, meta: dict[str, Any]) -> str:
-    regions: list[str] = []
-    places = []
-    for place in graph.values(node, "jobLocation"):
-        sub = graph.node_of(place)
-        places.append(plain(sub if sub is not None else place, graph))
-        if sub is None:
-            texts = graph.texts([place])
-            region = region_of("", "", texts[0][0]) if texts else ""
-        else:
-            region = _place_region(sub, graph)
-        if region and region not in regions:
-            regions.append(region)
-    if places:
-        meta["locations"] = places
-    if not regions:
-        for area in graph.values(node, "applicantLocationRequirements"):
-            sub = graph.node_of(area)
-            name = graph.text(sub, "name")[0] if sub is not None else ""
-            region = region_of(name, "", "") if name else ""
-            if region and region not in regions:
-                regions.append(region)
-        if regions:
-            meta["region_from"] = "applicantLocationRequirements"
-    if len(regions) > 1:
-        meta["regions"] = regions
-    return regions[0] if regions else ""
-
-
-def _place_region(place: dict[str, Any], graph: Graph) -> str:
-    for address in graph.values(place, "address"):
-        sub = graph.node_of(address)
-        if sub is None:
-            texts = graph.texts([address])
-            if texts:
-                return region_of("", "", texts[0][0])
-            continue
-        state, _ = graph.text(sub, "addressRegion")
-        city, _ = graph.text(sub, "addressLocality")
-        country, _ = graph.text(sub, "addressCountry")
-        if not country:
-            for c in graph.nodes(sub, "addressCountry"):
-                country, _ = graph.text(c, "name", "identifier")
-        region = region_of(state, city, "", country)
-        if region:
-            return region
-    name, _ = graph.text(place, "name")
-    return region_of("", "", name) if name else ""
 
 
 def _date(node: dict[str, Any], graph: Graph, name: str) -> str | None:
@@ -424,6 +379,7 @@ def _record_id(node: dict[str, Any], graph: Graph, meta: dict[str, Any], title: 
     for value in graph.values(node, "identifier"):
         sub = graph.node_of(value)
         if sub is not None:
+            meta["identifier"] = plain(sub, graph)
             text, _ = graph.text(sub, "value", "identifier", "name")
         else:
             found = graph.texts([value])

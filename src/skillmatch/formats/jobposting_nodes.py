@@ -5,7 +5,7 @@ every value a list of value objects (``{"@value": ...}``) or node objects. A
 :class:`Graph` indexes the nodes of one document by ``@id`` (so a posting's
 ``hiringOrganization`` given as a reference is found), and reads a property by its local
 name in the schema.org namespace (``http`` or ``https``) or JDX's
-(``http://purl.org/jdx/terms/``). It also:
+(``http://purl.org/jdx/terms/``), or as a key the document's context left undefined. It also:
 
 - picks one text among several languages (English first, then untagged, then the
   first), keeping the others;
@@ -21,9 +21,13 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .jsonld import UNDEFINED
+
 SCHEMA = ("http://schema.org/", "https://schema.org/")
 JDX = ("http://purl.org/jdx/terms/", "https://purl.org/jdx/terms/")
-NAMESPACES = SCHEMA + JDX
+NAMESPACES = SCHEMA + JDX + (UNDEFINED,)
+"""Where a property is read by local name: schema.org, JDX, then a key the document's
+own context left undefined (:data:`skillmatch.formats.jsonld.UNDEFINED`)."""
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _PREFERRED_LANG = "en"
 MAX_PLAIN_DEPTH = 12

@@ -1,7 +1,9 @@
 """A posting's place as our region: ``<STATE>-<City>`` (``VA-Norfolk``) or the state.
 
-Postings give a place as a PostalAddress (``addressRegion`` a state code or name,
-``addressLocality`` the city, ``addressCountry``) or as text (``"Norfolk, VA 23510"``).
+Postings give a place as ``jobLocation`` (one Place or several; a posting with none may
+name the area applicants must live in, ``applicantLocationRequirements``), its address a
+PostalAddress (``addressRegion`` a state code or name, ``addressLocality`` the city,
+``addressCountry``) or text (``"Norfolk, VA 23510"``).
 US states, DC and the territories are written as their USPS codes; a region outside
 the US keeps its code or name (hyphens in a name become spaces, since the first hyphen
 of a region separates its two levels: see :mod:`skillmatch.regions`).
@@ -10,6 +12,9 @@ of a region separates its two levels: see :mod:`skillmatch.regions`).
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from .jobposting_nodes import Graph, plain
 
 US_STATES = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
@@ -79,3 +84,55 @@ def region_of(state: str, city: str, text: str = "", country: str = "") -> str:
         return ""
     city = _clean(city)
     return f"{code}-{city}" if city else code
+
+
+def posting_region(node: dict[str, Any], graph: Graph, meta: dict[str, Any]) -> str:
+    """The posting's region (the first of its places'), every place in
+    ``meta["locations"]`` and, when several, their regions in ``meta["regions"]``."""
+    regions: list[str] = []
+    places = []
+    for place in graph.values(node, "jobLocation"):
+        sub = graph.node_of(place)
+        places.append(plain(sub if sub is not None else place, graph))
+        if sub is None:
+            texts = graph.texts([place])
+            region = region_of("", "", texts[0][0]) if texts else ""
+        else:
+            region = _place_region(sub, graph)
+        if region and region not in regions:
+            regions.append(region)
+    if places:
+        meta["locations"] = places
+    if not regions:
+        for area in graph.values(node, "applicantLocationRequirements"):
+            sub = graph.node_of(area)
+            name = graph.text(sub, "name")[0] if sub is not None else ""
+            region = region_of(name, "", "") if name else ""
+            if region and region not in regions:
+                regions.append(region)
+        if regions:
+            meta["region_from"] = "applicantLocationRequirements"
+    if len(regions) > 1:
+        meta["regions"] = regions
+    return regions[0] if regions else ""
+
+
+def _place_region(place: dict[str, Any], graph: Graph) -> str:
+    for address in graph.values(place, "address"):
+        sub = graph.node_of(address)
+        if sub is None:
+            texts = graph.texts([address])
+            if texts:
+                return region_of("", "", texts[0][0])
+            continue
+        state, _ = graph.text(sub, "addressRegion")
+        city, _ = graph.text(sub, "addressLocality")
+        country, _ = graph.text(sub, "addressCountry")
+        if not country:
+            for c in graph.nodes(sub, "addressCountry"):
+                country, _ = graph.text(c, "name", "identifier")
+        region = region_of(state, city, "", country)
+        if region:
+            return region
+    name, _ = graph.text(place, "name")
+    return region_of("", "", name) if name else ""
