@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -170,10 +171,59 @@ def test_plain_drops_to_local_names() -> None:
                              "targetUrl": "https://x.org/s/1"}
 
 
-def test_plain_text_strips_html_safely() -> None:
-    html = ("<p>Design &amp; build <b>robots</b>&nbsp;with students.</p>"
-            "<script>alert('x')</script><style>p{}</style><ul><li>CAD</li><li>CNC</li></ul>"
-            "<img src=x onerror=alert(1)>")
-    assert J.plain_text(html) == "Design & build robots with students.\nCAD\nCNC"
-    assert J.plain_text("  plain   text\n\n with  gaps ") == "plain text\nwith gaps"
-    assert J.plain_text("5 < 6 and 7 > 3") == "5 < 6 and 7 > 3"
+# --- the documents of a file -----------------------------------------------------------
+
+
+def docs(tmp_path: Path, content: str | bytes, accept_text: object = None) -> list[tuple]:
+    path = tmp_path / "in.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return list(J.read_documents(path, accept_text=accept_text))  # type: ignore[arg-type]
+
+
+def test_one_pretty_printed_document(tmp_path: Path) -> None:
+    assert docs(tmp_path, '{\n  "a": 1\n}\n') == [("", {"a": 1})]
+
+
+def test_one_document_on_one_line_with_a_bom(tmp_path: Path) -> None:
+    assert docs(tmp_path, "\ufeff{\"a\": 1}") == [("", {"a": 1})]
+
+
+def test_an_array_of_documents(tmp_path: Path) -> None:
+    assert docs(tmp_path, '[\n{"a": 1},\n{"b": 2}\n]') == [("[0]", {"a": 1}), ("[1]", {"b": 2})]
+
+
+def test_json_lines_with_blank_and_bad_lines(tmp_path: Path) -> None:
+    got = docs(tmp_path, '{"a": 1}\n\n{"b": \n{"c": 3}\n')
+    assert [w for w, _ in got] == ["line 1", "line 3", "line 4"]
+    assert got[0][1] == {"a": 1} and got[2][1] == {"c": 3}
+    error = got[1][1]
+    assert isinstance(error, InputError) and error.line == 3
+    assert "invalid JSON" in error.reason
+
+
+def test_json_lines_whose_first_line_is_bad(tmp_path: Path) -> None:
+    got = docs(tmp_path, '{"a": }\n{"b": 2}\n')
+    assert isinstance(got[0][1], InputError) and got[0][0] == "line 1"
+    assert got[1] == ("line 2", {"b": 2})
+
+
+def test_invalid_pretty_printed_json_names_the_line(tmp_path: Path) -> None:
+    [(where, error)] = docs(tmp_path, '{\n  "a": 1,\n  "b": oops\n}')
+    assert isinstance(error, InputError) and error.line == 3 and where == ""
+
+
+def test_text_lines_a_reader_accepts(tmp_path: Path) -> None:
+    got = docs(tmp_path, "eyJ.a.b\neyJ.c.d\n", accept_text=lambda t: t.startswith("eyJ"))
+    assert got == [("line 1", "eyJ.a.b"), ("line 2", "eyJ.c.d")]
+
+
+def test_empty_and_undecodable_files(tmp_path: Path) -> None:
+    [(_, empty)] = docs(tmp_path, "  \n\n")
+    assert isinstance(empty, InputError) and "empty file" in empty.reason
+    [(_, binary)] = docs(tmp_path, b"\xff\xfe\x00{")
+    assert isinstance(binary, InputError) and "not UTF-8" in binary.reason
+
+
+def test_a_missing_file_is_an_input_error_not_an_exception(tmp_path: Path) -> None:
+    [(_, error)] = list(J.read_documents(tmp_path / "missing.json"))
+    assert isinstance(error, InputError) and "cannot read" in error.reason

@@ -11,6 +11,8 @@ from typing import Any
 
 import jwt
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from skillmatch.catalog.models import CREDENTIAL_TYPES, Credential
 from skillmatch.errors import InputError
@@ -537,3 +539,48 @@ def test_detector_recognises_badges_and_signed_badges(tmp_path: Path) -> None:
     assert looks_like_openbadges(signed(vc_jwt_payload())[:4096])
     assert not looks_like_openbadges(b'{"@context": "https://schema.org", "@type": "JobPosting"}')
     assert not looks_like_openbadges("id,title\n1,Welder\n")
+
+
+# --- property: any document, any mutation: records or rejections, never a crash --------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                 max_size=3),
+    max_leaves=12)
+
+
+def _mutate(doc: Any, path: list[int], value: Any) -> Any:
+    """Replace the node that ``path`` picks (indexes into keys/items) with ``value``."""
+    if not path or not isinstance(doc, dict | list) or not doc:
+        return value
+    if isinstance(doc, dict):
+        key = list(doc)[path[0] % len(doc)]
+        return {**doc, key: _mutate(doc[key], path[1:], value)}
+    i = path[0] % len(doc)
+    return [*doc[:i], _mutate(doc[i], path[1:], value), *doc[i + 1:]]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.lists(st.integers(min_value=0, max_value=50), min_size=1, max_size=6),
+       value=json_values)
+def test_mutated_documents_never_crash(tmp_path: Path, path: list[int], value: Any) -> None:
+    for name in ("maker-educator-ob3.json", "robotics-badgeclass-ob2.json"):
+        doc = _mutate(json.loads((DATA / name).read_text()), path, value)
+        for item in read_openbadges(write(tmp_path, doc, "mutated.json")):
+            assert isinstance(item, Credential | Rejected)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=80))
+def test_random_text_never_crashes(tmp_path: Path, text: str) -> None:
+    for item in read_openbadges(write(tmp_path, text, "random.txt")):
+        assert isinstance(item, Credential | Rejected)
+
+
+def test_html_nested_too_deeply_rejects_the_record_naming_the_field(tmp_path: Path) -> None:
+    html = "<div>" * 400 + "text" + "</div>" * 400
+    _, rejected, _ = read(write(tmp_path, achievement(description=html)))
+    assert [(r.field, r.where) for r in rejected] == [("description", "")]

@@ -66,6 +66,7 @@ from ..catalog.models import Credential
 from ..errors import InputError
 from . import jsonld as J
 from .base import Notes, Rejected, Stream, source
+from .html_text import HtmlError, html_to_text
 from .openbadges import occupation_code, skill_code
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,14 @@ class _Bad(Exception):
     def __init__(self, field_name: str, reason: str) -> None:
         super().__init__(reason)
         self.field, self.reason = field_name, reason
+
+
+def _plain(value: str, field_name: str = "ceterms:description") -> str:
+    """Text that may carry HTML as plain text (:func:`.html_text.html_to_text`)."""
+    try:
+        return html_to_text(value)
+    except HtmlError as exc:
+        raise _Bad(field_name, str(exc)) from None
 
 
 def _price(value: Any, field_name: str) -> float:
@@ -297,7 +306,7 @@ class _Document:
         """The names of the organizations ``iri`` references, else their ids."""
         out = []
         for org in self.nodes(node, iri):
-            out.append(J.plain_text(J.text(org, CE + "name")) or J.node_id(org))
+            out.append(_plain(J.text(org, CE + "name")) or J.node_id(org))
         out += [t for t in J.texts(node, iri) if t not in out]
         return [n for n in out if n]
 
@@ -314,7 +323,7 @@ class _Document:
 
     def _record(self, node: dict[str, Any], where: str, ctid: str, kind: tuple[str, bool]
                 ) -> Credential:
-        name = J.plain_text(J.text(node, CE + "name"))
+        name = _plain(J.text(node, CE + "name"), "ceterms:name")
         if not name:
             raise _Bad("ceterms:name", "a credential needs a name (expected a non-empty "
                                        "ceterms:name)")
@@ -353,7 +362,7 @@ class _Document:
                     id=J.node_id(node) if ctid else "")
         return Credential(
             id=record_id, title=name, provider=(owners or offerers or [""])[0], type=ours,
-            description=J.plain_text(J.text(node, CE + "description")), skills=skills,
+            description=_plain(J.text(node, CE + "description")), skills=skills,
             level=level, hours=hours, cost=cost, delivery=delivery, region=region,
             url=next(iter(J.values(node, CE + "subjectWebpage")), ""),
             occupation_codes=occupations,
@@ -363,7 +372,7 @@ class _Document:
         out = []
         for a in self.nodes(node, *iris):
             out.append(_Align(
-                name=J.plain_text(J.text(a, CE + "targetNodeName")
+                name=_plain(J.text(a, CE + "targetNodeName")
                                   or J.text(a, ASN + "competencyText")
                                   or J.text(a, CE + "name")),
                 code=J.text(a, CE + "codedNotation"),
@@ -455,7 +464,7 @@ class _Document:
         text = J.text(held, ASN + "competencyText", ASN + "competencyLabel",
                       CE + "name") if held else ""
         self.notes.count("alignment text")
-        return J.plain_text(text or a.name)
+        return _plain(text or a.name)
 
     def skills(self, node: dict[str, Any], meta: dict[str, Any]) -> list[str]:
         required: dict[str, None] = {}
@@ -467,7 +476,7 @@ class _Document:
                 bucket.update((c, None) for c in comps if c)
                 conditions.append({k: v for k, v in {
                     "kind": prop, "name": J.text(profile, CE + "name"),
-                    "description": J.plain_text(J.text(profile, CE + "description")),
+                    "description": _plain(J.text(profile, CE + "description")),
                     "competencies": comps}.items() if v})
         taught = [self.competency(a) for a in self.aligns(
             node, CE + "teaches", CE + "assesses", ASN + "teaches", ASN + "assesses")]

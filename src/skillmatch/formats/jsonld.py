@@ -432,39 +432,3 @@ def plain(entries: Any) -> Any:
                 result[local_name(key)] = plain(value)
         return result
     return entries
-
-
-# --- text values that carry HTML ------------------------------------------------------
-
-_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-           "section", "article", "table", "blockquote", "pre", "dd", "dt"}
-_DROP = ("script", "style", "template", "noscript", "iframe", "object", "embed", "head",
-         "svg", "math")
-_MARKUP = re.compile(r"<[A-Za-z!/?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-
-
-def plain_text(value: str) -> str:
-    """A text value as plain text: HTML (descriptions often carry it) parsed with lxml,
-    scripts, styles and other non-text elements dropped with their content, entities
-    decoded, block elements on their own lines; text without markup only has its
-    whitespace tidied. Nothing is executed or fetched."""
-    if not _MARKUP.search(value):
-        return _tidy(value)
-    import lxml.etree
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(value, create_parent="div")
-    except (lxml.etree.ParserError, ValueError):
-        return _tidy(value)
-    for bad in root.xpath("|".join(f"//{tag}" for tag in _DROP)):
-        bad.drop_tree()
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.lower() in _BLOCKS:
-            el.tail = "\n" + (el.tail or "")
-    return _tidy(root.text_content())
-
-
-def _tidy(value: str) -> str:
-    lines = (" ".join(line.split()) for line in value.replace("\r", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)

@@ -42,6 +42,7 @@ from ..catalog.models import Credential
 from ..errors import InputError
 from . import jsonld as J
 from .base import Notes, Rejected, Stream, source
+from .html_text import HtmlError, html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +168,27 @@ def declared(aligns: list[Alignment], notes: Notes) -> tuple[list[str], list[str
             occupations[occupation] = None
             notes.count("alignment occupation")
         elif a.name or a.description:
-            skills[J.plain_text(a.name or a.description)] = None
+            skills[_plain(a.name or a.description, "alignment")] = None
             notes.count("alignment text")
         else:
             notes.count("alignment without target")
     return list(skills), list(occupations)
+
+
+class _Bad(Exception):
+    """A field of a record that cannot be read: rejects the record."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field_name, reason
+
+
+def _plain(value: str, field_name: str = "description") -> str:
+    """Text that may carry HTML as plain text (:func:`.html_text.html_to_text`)."""
+    try:
+        return html_to_text(value)
+    except HtmlError as exc:
+        raise _Bad(field_name, str(exc)) from None
 
 
 # --- the file --------------------------------------------------------------------------
@@ -411,14 +428,21 @@ class _Reader:
 
     def achievement(self, node: dict[str, Any], where: str, ctx: _Context,
                     credential: dict[str, Any] | None) -> Credential | Rejected:
-        name = J.plain_text(J.text(node, *NAME))
+        try:
+            return self._achievement(node, where, ctx, credential)
+        except _Bad as bad:
+            return self.reject(bad.field, bad.reason, where)
+
+    def _achievement(self, node: dict[str, Any], where: str, ctx: _Context,
+                     credential: dict[str, Any] | None) -> Credential | Rejected:
+        name = _plain(J.text(node, *NAME), "name")
         if not name:
             return self.reject("name", "an Achievement needs a name (expected a non-empty "
                                        "name)", where)
         criteria = [self.resolve(c) for c in J.nodes(node, OB + "Criteria",
                                                      *_ob("criteria"))]
-        narrative = J.plain_text("\n".join(t for c in criteria
-                                           for t in J.texts(c, *_ob("narrative"))))
+        narrative = _plain("\n".join(t for c in criteria
+                                      for t in J.texts(c, *_ob("narrative"))), "criteria")
         raw_type = J.text(node, *_ob("achievementType"))
         aligns = [Alignment.read(self.resolve(a), OB) for a in
                   J.nodes(node, *_ob("alignment"))]
@@ -450,13 +474,20 @@ class _Reader:
 
     def badge_class(self, node: dict[str, Any], where: str, ctx: _Context
                     ) -> Credential | Rejected:
-        name = J.plain_text(J.text(node, *NAME))
+        try:
+            return self._badge_class(node, where, ctx)
+        except _Bad as bad:
+            return self.reject(bad.field, bad.reason, where)
+
+    def _badge_class(self, node: dict[str, Any], where: str, ctx: _Context
+                     ) -> Credential | Rejected:
+        name = _plain(J.text(node, *NAME), "name")
         if not name:
             return self.reject("name", "a BadgeClass needs a name (expected a non-empty "
                                        "name)", where)
         criteria = [self.resolve(c) for c in J.nodes(node, OBI + "criteria")]
-        narrative = J.plain_text("\n".join(t for c in criteria
-                                           for t in J.texts(c, OBI + "narrative")))
+        narrative = _plain("\n".join(t for c in criteria
+                                      for t in J.texts(c, OBI + "narrative")), "criteria")
         aligns = [Alignment.read(self.resolve(a), OBI) for a in J.nodes(node, OBI + "alignment")]
         meta: dict[str, Any] = {
             "criteria": _drop_empty({"narrative": narrative,
@@ -490,7 +521,7 @@ class _Reader:
                aligns: list[Alignment], provider: str, meta: dict[str, Any],
                used: set[str], version: str, credential: dict[str, Any] | None
                ) -> Credential:
-        description = J.plain_text(J.text(node, *DESCRIPTION))
+        description = _plain(J.text(node, *DESCRIPTION))
         if narrative and narrative not in description:
             description = f"{description}\n{narrative}".strip()
         kind = types.get(raw_type.removeprefix("ext:"), "") if raw_type else "badge"
