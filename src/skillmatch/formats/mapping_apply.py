@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,8 +173,9 @@ class BoundMapping:
     """A mapping checked against one file's headers; apply it to each row."""
 
     def __init__(self, mapping: Mapping, index: dict[str, int], kind: str,
-                 missing: frozenset[str]) -> None:
+                 missing: frozenset[str], headers: dict[str, str] | None = None) -> None:
         self.mapping, self.index, self.kind, self.missing = mapping, index, kind, missing
+        self.headers = headers or {name: name for name in index}  # as notes name them
         self.targets = TARGETS[kind]
         self.used = frozenset(index.values())
         self._noted: set[str] = set()  # per row: see apply
@@ -210,7 +211,8 @@ class BoundMapping:
             for name in columns_of(entry.expr):
                 index[name] = _find(name, header, entry, source)
         missing = frozenset(value_key(m) for m in (*MISSING, *mapping.options.missing))
-        return cls(mapping, index, kind, missing)
+        headers = {name: _collapse(header[i]) for name, i in index.items()}
+        return cls(mapping, index, kind, missing, headers)
 
     # ------------------------------------------------------------------ applying
     def apply(self, row: Sequence[object], notes: Notes) -> tuple[dict[str, Any],
@@ -281,7 +283,7 @@ class BoundMapping:
             if value_key(value) in self.missing:
                 if column not in self._noted:
                     self._noted.add(column)
-                    notes.count(f"{quote(column)}: {value!r} read as empty")
+                    notes.count(f"{quote(self.headers[column])}: {value!r} read as empty")
                 return None
             if self.mapping.options.repair_text:
                 value = repair_text(value)
@@ -362,9 +364,11 @@ def _collapse(text: str) -> str:
 def _find(name: str, header: Sequence[str], entry: Entry, source: str) -> int:
     """The index of column ``name``: exact, then spacing collapsed, then also ignoring
     case; InputError lists the columns and suggests the nearest."""
-    for key in (lambda h: h, _collapse, lambda h: _collapse(h).casefold()):
+    keys: tuple[Callable[[str], str], ...] = (str, _collapse,
+                                              lambda h: _collapse(h).casefold())
+    for exact, key in zip((True, False, False), keys):
         hits = [i for i, h in enumerate(header) if key(h) == key(name)]
-        if len(hits) > 1 and key(name) != name:
+        if len(hits) > 1 and not exact:
             raise InputError(f"{entry.where}: column {quote(name)} matches "
                              f"{', '.join(quote(header[i]) for i in hits)} in {source}; "
                              "write the header exactly")

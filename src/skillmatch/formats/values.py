@@ -111,7 +111,7 @@ _CONT = f"[\u00a0-\u00bf{_CP1252_HIGH}]"
 _MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}"
                        f"|[\u00f0-\u00f4]{_CONT}{{3}}")
 _BULLET_TAB = re.compile(r"(^|\s)([•·▪‣◦*-]|\d{1,2}[.)])[ \u00a0]*\t[ \t\u00a0]*")
-_BEFORE_BULLET = re.compile(r"[ \t\u00a0]+(?=[•▪‣◦] )")
+_BEFORE_BULLET = re.compile(r"[ \t\u00a0]{2,}(?=[•▪‣◦] )")
 _FLATTENED_BREAK = re.compile(r"[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,}")
 
 
@@ -120,7 +120,7 @@ def repair_text(text: str) -> str:
     (``â€¢`` for a bullet, ``â€™`` for an apostrophe), each garbled character put back
     when it decodes; and line breaks flattened into tabs or runs of three or more
     spaces, made line breaks again (a tab after a bullet or a list number is a space,
-    and a bullet starts a line)."""
+    and a bullet after two spaces or more starts a line)."""
     def fix(m: re.Match[str]) -> str:
         try:
             return m.group(0).encode("cp1252").decode("utf-8")
@@ -406,7 +406,12 @@ def resolve_onet(codes: Iterable[str], crosswalk: Mapping[str, Sequence[str]],
     A 2019 code (one of ``current``, by default :func:`onet_2019_codes`) is kept; a
     2010 code becomes its 2019 codes (one O*NET split becomes all of them, the one
     that kept the code first); a code in neither is kept as written and listed in
-    ``unresolved``."""
+    ``unresolved``. With an empty crosswalk, a code is unresolved only when its major
+    group is none of SOC's (``12-1232.00``)."""
+    codes = list(codes)
+    if not crosswalk:
+        bad = [c for c in codes if c[:2] not in SOC_MAJOR_GROUPS]
+        return Resolved(list(dict.fromkeys(codes)), {}, bad)
     if current is None:
         current = onet_2019_codes(crosswalk)
     out: dict[str, None] = {}
