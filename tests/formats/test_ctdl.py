@@ -459,6 +459,10 @@ def test_detector() -> None:
     assert looks_like_ctdl((DATA / "welding-certification.json").read_bytes()[:4096])
     assert looks_like_ctdl((DATA / "records.jsonl").read_text()[:2048])
     assert not looks_like_ctdl(b'{"@context": "https://w3id.org/openbadges/v2"}')
+    assert not looks_like_ctdl(b'{"alignment": [{"targetType": "ceterms:Credential"}]}')
+    assert looks_like_ctdl(b'[{"@type": "ceterms:Badge", "ceterms:name": "x"')
+    ob = DATA.parent / "openbadges"
+    assert not any(looks_like_ctdl(p.read_bytes()[:4096]) for p in ob.glob("*.json"))
 
 
 # --- property: any document, any mutation: records or rejections, never a crash --------

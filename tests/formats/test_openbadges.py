@@ -281,8 +281,8 @@ def test_json_lines_go_on_past_bad_lines() -> None:
     creds, rejected, notes = read(DATA / "badges.jsonl")
     assert [c.id for c in creds] == ["https://pd.example/a/1", "https://pd.example/a/5"]
     assert [(r.where, r.field) for r in rejected] == [
-        ("line 3", "name"), ("line 4", ""), ("line 5", "@context"), ("line 6", ""),
-        ("line 8", "type")]
+        ("line 3 https://pd.example/a/2", "name"), ("line 4", ""), ("line 5", "@context"),
+        ("line 6", ""), ("line 8", "type")]
     assert all(r.path == str(DATA / "badges.jsonl") for r in rejected)
 
 
@@ -467,7 +467,8 @@ def test_record_without_a_name_is_rejected_naming_the_field(tmp_path: Path) -> N
     doc = achievement()
     del doc["name"]
     _, rejected, _ = read(write(tmp_path, doc))
-    assert (rejected[0].field, rejected[0].path) == ("name", str(tmp_path / "badge.json"))
+    assert (rejected[0].field, rejected[0].path, rejected[0].where) == (
+        "name", str(tmp_path / "badge.json"), "https://pd.example/a/x")
 
 
 def test_credential_without_an_achievement_is_rejected(tmp_path: Path) -> None:
@@ -539,6 +540,8 @@ def test_detector_recognises_badges_and_signed_badges(tmp_path: Path) -> None:
     assert looks_like_openbadges(signed(vc_jwt_payload())[:4096])
     assert not looks_like_openbadges(b'{"@context": "https://schema.org", "@type": "JobPosting"}')
     assert not looks_like_openbadges("id,title\n1,Welder\n")
+    ctdl = DATA.parent / "ctdl"
+    assert not any(looks_like_openbadges(p.read_bytes()[:4096]) for p in ctdl.glob("*.json*"))
 
 
 # --- property: any document, any mutation: records or rejections, never a crash --------
@@ -583,4 +586,4 @@ def test_random_text_never_crashes(tmp_path: Path, text: str) -> None:
 def test_html_nested_too_deeply_rejects_the_record_naming_the_field(tmp_path: Path) -> None:
     html = "<div>" * 400 + "text" + "</div>" * 400
     _, rejected, _ = read(write(tmp_path, achievement(description=html)))
-    assert [(r.field, r.where) for r in rejected] == [("description", "")]
+    assert [(r.field, r.where) for r in rejected] == [("description", "https://pd.example/a/x")]

@@ -55,6 +55,7 @@ duration that is not ISO 8601, rejects the record naming the field.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,9 +132,12 @@ def looks_like_ctdl(head: bytes | str) -> bool:
     """Whether the first few KB of a file look like CTDL JSON-LD (its context, its
     namespace or its compact keys)."""
     text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
-    markers = ("credreg.net/ctdl", "credreg.net/ctdlasn", "purl.org/ctdl/terms",
-               "purl.org/ctdlasn/terms", '"ceterms:')
-    return any(m in text for m in markers)
+    return "credreg.net/ctdl" in text or bool(_CTDL_KEY.search(text))
+
+
+_CTDL_KEY = re.compile(r'"(?:ceterms:\w+|https://purl\.org/ctdl/terms/\w+)"\s*:')
+"""A CTDL property as a key (a value such as ``"ceasn:Competency"`` in an Open Badges
+alignment is not enough)."""
 
 
 def read_ctdl(path: Path, *, notes: Notes | None = None) -> Stream:

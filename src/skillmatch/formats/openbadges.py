@@ -431,14 +431,13 @@ class _Reader:
         try:
             return self._achievement(node, where, ctx, credential)
         except _Bad as bad:
-            return self.reject(bad.field, bad.reason, where)
+            return self.reject(bad.field, bad.reason, _join(where, J.node_id(node)))
 
     def _achievement(self, node: dict[str, Any], where: str, ctx: _Context,
                      credential: dict[str, Any] | None) -> Credential | Rejected:
         name = _plain(J.text(node, *NAME), "name")
         if not name:
-            return self.reject("name", "an Achievement needs a name (expected a non-empty "
-                                       "name)", where)
+            raise _Bad("name", "an Achievement needs a name (expected a non-empty name)")
         criteria = [self.resolve(c) for c in J.nodes(node, OB + "Criteria",
                                                      *_ob("criteria"))]
         narrative = _plain("\n".join(t for c in criteria
@@ -477,14 +476,13 @@ class _Reader:
         try:
             return self._badge_class(node, where, ctx)
         except _Bad as bad:
-            return self.reject(bad.field, bad.reason, where)
+            return self.reject(bad.field, bad.reason, _join(where, J.node_id(node)))
 
     def _badge_class(self, node: dict[str, Any], where: str, ctx: _Context
                      ) -> Credential | Rejected:
         name = _plain(J.text(node, *NAME), "name")
         if not name:
-            return self.reject("name", "a BadgeClass needs a name (expected a non-empty "
-                                       "name)", where)
+            raise _Bad("name", "a BadgeClass needs a name (expected a non-empty name)")
         criteria = [self.resolve(c) for c in J.nodes(node, OBI + "criteria")]
         narrative = _plain("\n".join(t for c in criteria
                                       for t in J.texts(c, OBI + "narrative")), "criteria")
