@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skillmatch.catalog.models import CREDENTIAL_TYPES, Credential
+from skillmatch.errors import InputError
 from skillmatch.formats.base import Notes, Rejected
 from skillmatch.formats.ctdl import (
     CE,
@@ -227,6 +228,12 @@ def test_minimum_and_maximum_clock_hours_give_the_middle() -> None:
 def test_the_hours_rule(text: str, hours: float, clock: bool) -> None:
     got, is_clock = duration_hours(text)
     assert got == pytest.approx(hours) and is_clock is clock
+
+
+def test_a_bad_duration_is_an_input_error_naming_the_field() -> None:
+    with pytest.raises(InputError) as err:
+        duration_hours("ten days", "ceterms:exactDuration")
+    assert err.value.field == "ceterms:exactDuration"
 
 
 def test_occupation_types_onet_and_soc_codes(welding: Credential) -> None:

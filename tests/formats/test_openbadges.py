@@ -226,6 +226,7 @@ def test_the_wrapping_credential_is_kept_in_meta(maker: Credential) -> None:
         "id": "https://badges.riverbend-usd.example/credentials/"
               "5f2a9c1e-3b7d-4e61-9a0f-2c8d7e4b1a90",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Maker Education Facilitator, awarded to J. Alvarez",
         "issuer": "Riverbend Unified School District, Professional Learning Office",
         "valid_from": "2025-06-13T17:00:00Z", "awarded": "2025-06-13T17:00:00Z"}
     assert "verified" not in maker.meta  # not signed
@@ -368,6 +369,15 @@ def test_jwt_is_decoded_and_marked_unverified_without_a_jwks(tmp_path: Path) -> 
     assert creds[0].meta["verified"] is False
     assert creds[0].meta["jwt"]["alg"] == "HS256" and creds[0].meta["jwt"]["kid"] == "pd-key-1"
     assert notes.counts["jwt unverified"] == 1
+
+
+def test_vc_jwt_claims_stand_in_for_the_credential_id_and_issuer(tmp_path: Path) -> None:
+    payload = vc_jwt_payload()
+    del payload["vc"]["issuer"], payload["vc"]["id"]
+    del payload["vc"]["credentialSubject"]["achievement"]["creator"]
+    cred = one(write(tmp_path, signed(payload), "badge.jwt"))
+    assert cred.provider == "https://badges.riverbend-usd.example/issuers/pd-office"
+    assert cred.meta["credential"]["id"] == payload["jti"]
 
 
 def test_jwt_whose_payload_is_the_credential_itself(tmp_path: Path) -> None:

@@ -154,12 +154,13 @@ def read_ctdl(path: Path, *, notes: Notes | None = None) -> Stream:
 # --- values ----------------------------------------------------------------------------
 
 
-class _Bad(Exception):
-    """A field of a record that cannot be read: rejects the record."""
+class _Bad(InputError):
+    """A field of a record that cannot be read: rejects the record (an InputError
+    naming the field, for callers of the public helpers that raise it)."""
 
     def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field_name, reason
+        super().__init__(reason, field=field_name)
+        self.field: str = field_name
 
 
 def _plain(value: str, field_name: str = "ceterms:description") -> str:
@@ -189,7 +190,7 @@ def _price(value: Any, field_name: str) -> float:
 
 def duration_hours(text: str, field_name: str = "duration") -> tuple[float, bool]:
     """An ISO 8601 duration in hours by :data:`HOURS_PER`, and whether it was clock
-    time only (no days, weeks, months or years). Raises _Bad naming the field."""
+    time only (no days, weeks, months or years). Raises InputError naming the field."""
     value = str(text).strip()
     try:
         parsed = isodate.parse_duration(value)

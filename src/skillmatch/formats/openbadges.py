@@ -175,12 +175,13 @@ def declared(aligns: list[Alignment], notes: Notes) -> tuple[list[str], list[str
     return list(skills), list(occupations)
 
 
-class _Bad(Exception):
-    """A field of a record that cannot be read: rejects the record."""
+class _Bad(InputError):
+    """A field of a record that cannot be read: rejects the record (an InputError
+    naming the field, for callers of the public helpers that raise it)."""
 
     def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field_name, reason
+        super().__init__(reason, field=field_name)
+        self.field: str = field_name
 
 
 def _plain(value: str, field_name: str = "description") -> str:
@@ -382,9 +383,11 @@ class _Reader:
                                       f"Assertion (type {got})", where)
 
     def credential(self, node: dict[str, Any], where: str, ctx: _Context) -> Stream:
-        issuer = self.agent(node, CRED + "issuer")
-        meta = {"id": J.node_id(node), "type": [J.local_name(t) for t in J.types(node)],
-                "issuer": issuer,
+        claims = ctx.jwt or {}  # a VC-JWT may leave the id and issuer to jti and iss
+        issuer = self.agent(node, CRED + "issuer") or str(claims.get("iss") or "")
+        meta = {"id": J.node_id(node) or str(claims.get("jti") or ""),
+                "type": [J.local_name(t) for t in J.types(node)],
+                "name": J.text(node, *NAME), "issuer": issuer,
                 "valid_from": J.first(node, CRED + "validFrom", CRED + "issuanceDate"),
                 "valid_until": J.first(node, CRED + "validUntil", CRED + "expirationDate"),
                 "awarded": J.first(node, OB + "awardedDate")}
