@@ -57,6 +57,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_server import copy_workspace  # noqa: E402
 from posting_sentences import nyc_sentences  # noqa: E402
 
+TEXT_ENDPOINTS = ("reference", "recommend_text", "post_need")  # one sentence a request
 ENDPOINTS = ("reference", "autocomplete", "recommend_occupation", "recommend_text",
              "align", "post_need")
 WARM_REQUESTS = 60
@@ -190,6 +191,11 @@ class Queries:
 
     def sentences_(self, n: int) -> list[str]:
         return self._take("sentence", self.sentences, n, repeat=False)
+
+    def give_back(self, endpoint: str, unused: int) -> None:
+        """Sentences a run took but never sent go back to the pool (its last take)."""
+        if endpoint in TEXT_ENDPOINTS and unused > 0:
+            self._next["sentence"] -= unused
 
     def requests(self, endpoint: str, n: int) -> list[tuple[str, str, str]]:
         """``n`` (method, path, body) for ``endpoint``."""
@@ -327,10 +333,9 @@ def main() -> None:
         copy_workspace(base, home)
     db = home / "skillmatch.db"
     index_path = reference_index(args.cache, db, 100_000)
-    runs = len(workers) * len(conns)
-    text_runs = sum(e in ("reference", "recommend_text", "post_need") for e in endpoints)
-    queries = Queries(db, args.shared, args.seed,
-                      runs * text_runs * (args.requests + WARM_REQUESTS) + 100)
+    # every sentence the NYC Jobs files hold (about 19,700): runs give back what they
+    # did not send, so each run needs only what it used
+    queries = Queries(db, args.shared, args.seed, 1_000_000)
     key = json.loads(skillmatch(home, "keys", "create", "--role", "employer",
                                 "--employer", "Load Test Employer", "--name", "bench_load",
                                 "--format", "json", env=env))["key"]
@@ -366,9 +371,12 @@ def main() -> None:
                     headers = {"Content-Type": "application/json"}
                     if e == "post_need":
                         headers["Authorization"] = f"Bearer {key}"
-                    wrk(port, queries.requests(e, WARM_REQUESTS), c, WARM_SECONDS, headers)
+                    warm = wrk(port, queries.requests(e, WARM_REQUESTS), c, WARM_SECONDS,
+                               headers)
+                    queries.give_back(e, WARM_REQUESTS - warm["requests"] - c)
                     reqs = queries.requests(e, args.requests)
                     fig = wrk(port, reqs, c, args.duration, headers)
+                    queries.give_back(e, len(reqs) - fig["requests"] - c)
                     fig.update(endpoint=e, workers=w, connections=c,
                                distinct=len(set(reqs[: fig["requests"]])))
                     results.append(fig)

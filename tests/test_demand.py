@@ -60,6 +60,13 @@ def test_evidence_by_region_and_after_changes_matches_a_brute_force_reading() ->
         for code in ("o1", "o2", "nowhere"):
             records_in = sum(1 for r in everyone if r.occupation == code)
             assert changed.size(occupation=code)["records"] == records_in
+            # the one-occupation slice (mentions sorted by occupation) against the mask
+            fast = changed.skills(occupation=code)
+            slow = changed._skills(None, code, ("0001-01-01", "9999-12-31"))
+            assert fast.keys() == slow.keys(), code
+            for sid, figures in slow.items():
+                for name, value in figures.items():
+                    assert abs(fast[sid][name] - value) < 1e-9, (code, sid, name)
 
 
 def test_skills_are_memoised_per_slice_and_match_a_recount() -> None:

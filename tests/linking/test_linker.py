@@ -1,5 +1,7 @@
 """The linker over a tiny taxonomy with the deterministic fake embedder."""
 
+import numpy as np
+
 from skillmatch.index.catalog import DESC_OFFSET
 
 POSTING = (
@@ -129,3 +131,19 @@ def test_link_keeps_raw_scores_and_threshold_rank_orders_by_probability(app) -> 
     other = SkillLinker(threshold=0.3, ranker=ranker).fit(
         app.taxonomies, app.embedder, app.linker.indexes_)
     assert all(s.probability is None for s in other.link(text)[0].skills)
+
+
+def test_texts_prepared_once_give_what_linking_them_again_gives(app) -> None:
+    """Aligning a credential embeds its text once for its document vector and its
+    profile (matching/features.py): the same vectors and ranks as linking it twice."""
+    linker = app.linker
+    texts = ["Students take vital signs and learn CPR.\nThey also plan lessons in teams.",
+             "welding",  # a clause only: its document vector is the raw text's own
+             "Use Excel formulas and Python to report on 3D printing jobs."]
+    prepared = linker.prepare(texts)
+    _, linked = linker.link_documents(texts)
+    np.testing.assert_allclose(linker.document_vectors(prepared), linked, atol=1e-6)
+    again = linker.rank(texts, 5, prepared=prepared)
+    fresh = linker.rank(texts, 5)
+    assert [[(s.row_id, round(s.score, 6)) for s in r.skills] for r in again] == \
+        [[(s.row_id, round(s.score, 6)) for s in r.skills] for r in fresh]

@@ -215,6 +215,7 @@ class DemandModel:
         self._memo: dict[tuple[Any, ...], dict[int, dict[str, float]]] = {}
         self._ranked_memo: dict[tuple[int, int | None], np.ndarray] = {}
         self._occupation_weight: np.ndarray | None = None
+        self._by_occupation: tuple[np.ndarray, np.ndarray] | None = None
         self._region_memo: dict[str, np.ndarray] = {}
         self._scaled_memo: dict[tuple[str, str | None], dict[int, float]] = {}
 
@@ -290,9 +291,16 @@ class DemandModel:
 
     def _skills(self, region: str | None, occupation: str | None,
                 window: tuple[str, str] | None) -> dict[int, dict[str, float]]:
-        mask = self._mask(region, occupation, window)
-        total = float(self.weight_[mask].sum())
-        keep = mask[self.m_record_]
+        if occupation is not None and region is None and window is None:
+            # one occupation: its mentions are a slice of the mentions sorted by the
+            # occupation of their record (sorted once per model), not a pass over all
+            keep = self._occupation_mentions(occupation)
+            keep = keep[self.alive_[self.m_record_[keep]]]
+            total = self.size(occupation=occupation)["weight"]
+        else:
+            mask = self._mask(region, occupation, window)
+            total = float(self.weight_[mask].sum())
+            keep = mask[self.m_record_]
         skills = self.m_skill_[keep]
         weights = self.weight_[self.m_record_[keep]] * self.m_factor_[keep]
         size = len(self.specificity_)
@@ -305,6 +313,19 @@ class DemandModel:
             out[int(sid)] = {"postings": int(counts[sid]), "weight": round(float(sums[sid]), 4),
                              "share": share, "specificity": spec, "score": share * spec}
         return out
+
+    def _occupation_mentions(self, occupation: str) -> np.ndarray:
+        """Positions of the mentions of records toward ``occupation`` (live or not)."""
+        pos = self._occupation_pos.get(occupation)
+        if pos is None:
+            return np.empty(0, dtype=np.int64)
+        if self._by_occupation is None:
+            owner = self.occupation_[self.m_record_]
+            order = np.argsort(owner, kind="stable")
+            self._by_occupation = (order, np.searchsorted(
+                owner[order], np.arange(len(self.occupations_) + 1)))
+        order, ptr = self._by_occupation
+        return order[ptr[pos]:ptr[pos + 1]]
 
     def size(self, *, region: str | None = None, occupation: str | None = None,
              window: tuple[str, str] | None = None) -> dict[str, float]:

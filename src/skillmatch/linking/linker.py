@@ -215,7 +215,8 @@ class SkillLinker:
         return out
 
     def rank(self, texts: Sequence[str], k: int | None = None,
-             taxonomies: Sequence[str] | None = None) -> list[LinkResult]:
+             taxonomies: Sequence[str] | None = None,
+             prepared: Prepared | None = None) -> list[LinkResult]:
         """The ``k`` best skills of each text, whatever their score.
 
         Scores of different taxonomies are not comparable (ESCO's are the ranker's
@@ -228,7 +229,14 @@ class SkillLinker:
         # labels of one skill crowd the nearest entries: fetch enough for k distinct skills
         depth = max(self.candidates, 2 * top)
         return search.run(self, texts, keep=lambda ranked: ranked[:top], cap=None,
-                          depth=depth, by_probability=True, taxonomies=taxonomies)
+                          depth=depth, by_probability=True, taxonomies=taxonomies,
+                          prepared=prepared)
+
+    def document_vectors(self, prepared: Prepared) -> np.ndarray:
+        """The unit vector per text that :meth:`link_documents` gives (the mean of its
+        sentence vectors), from texts prepared for documents (:meth:`prepare`), without
+        linking them."""
+        return search.document_vectors(prepared, self.embedder_.dimension)
 
     def candidate_features(self, text: str, segs: list[Segment], vectors: np.ndarray,
                            best: dict[int, scoring.Best],

@@ -164,6 +164,17 @@ def run_groups(
     return merged
 
 
+def document_vectors(prepared: Prepared, dimension: int) -> np.ndarray:
+    """One unit vector per text of ``prepared`` (prepared for documents): what
+    :meth:`~.linker.SkillLinker.link_documents` gives beside its links, without linking."""
+    out, offset = [], 0
+    for pos, segs in enumerate(prepared.segments):
+        out.append(document_vector(segs, prepared.vectors[offset:offset + len(segs)],
+                                   prepared.fallback.get(pos)))
+        offset += len(segs)
+    return np.stack(out) if out else np.empty((0, dimension), dtype=np.float32)
+
+
 def document_vector(segs: list[Segment], vectors: np.ndarray, fallback: np.ndarray | None
                     ) -> np.ndarray:
     """A text's unit vector: the mean of its sentence vectors (of the raw text when it

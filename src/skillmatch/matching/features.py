@@ -114,16 +114,19 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
 
 
 def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = None,
-             stage: str = "profiles") -> np.ndarray:
-    """Texts x skills matrix of linked-skill scores (the top skills of each text)."""
+             stage: str = "profiles", prepared: Any = None) -> np.ndarray:
+    """Texts x skills matrix of linked-skill scores (the top skills of each text);
+    ``prepared``: the texts already segmented and embedded (one batch)."""
     width = max(linker.skills_) + 1
     out = np.zeros((len(texts), width), dtype=np.float32)
-    step = 200
+    step = len(texts) if prepared is not None else 200
     if progress:
         progress(stage, 0, len(texts))
-    for start in range(0, len(texts), step):
-        for j, r in enumerate(linker.rank(list(texts[start : start + step]), PROFILE_DEPTH),
-                              start=start):
+    for start in range(0, len(texts), max(step, 1)):
+        batch = list(texts[start : start + step])
+        ranked = (linker.rank(batch, PROFILE_DEPTH, prepared=prepared) if prepared is not None
+                  else linker.rank(batch, PROFILE_DEPTH))
+        for j, r in enumerate(ranked, start=start):
             for s in r.skills:
                 out[j, s.row_id] = max(s.score, 0.0)
         if progress:
@@ -239,14 +242,18 @@ def pair_features(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
     out: dict[str, np.ndarray] = {}
     base_p = np.asarray(embed(programs.baseline_texts), dtype=np.float32)
     out["description"] = base_p @ side.description.T
-    _, doc_p = linker.link_documents(programs.texts)
+    # a few programs (a credential being aligned): segmented and embedded once for the
+    # document vectors and the profiles; many (fitting): as before, in batches
+    prepared = linker.prepare(programs.texts) if len(programs.texts) <= 200 else None
+    doc_p = (linker.document_vectors(prepared) if prepared is not None
+             else linker.link_documents(programs.texts)[1])
     out["text"] = unit_rows(np.asarray(doc_p)) @ side.text.T
     title_p = np.asarray(embed(programs.titles), dtype=np.float32)
     out["title"] = max_by_group(title_p, side.titles, occ.title_owner, len(occ.socs))
     vec, o = side.lexical
     out["lexical"] = np.asarray((vec.transform(programs.texts) @ o.T).toarray(),
                                 dtype=np.float32)
-    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)")
+    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)", prepared)
     out["skills"] = idf_cosine(prof_p, side.profiles)
     return {k: out[k] for k in TEXT_FEATURES}
 
