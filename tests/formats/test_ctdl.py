@@ -204,30 +204,44 @@ def test_price_with_a_dollar_sign_and_commas(tmp_path: Path) -> None:
     assert cred.cost == 1250.0
 
 
-def test_exact_duration_in_weeks_is_forty_hours_a_week(welding: Credential) -> None:
-    assert welding.hours == 36 * 40
-    assert welding.meta["hours_basis"] == "full-time equivalent"
+def test_a_duration_in_weeks_is_a_length_not_hours(welding: Credential) -> None:
+    assert welding.hours is None
+    assert welding.meta["weeks"] == 36
     assert welding.meta["durations"] == [{"exactDuration": "P36W",
                                           "description": "Two semesters, one class period "
                                                          "a day"}]
 
 
-def test_minimum_and_maximum_clock_hours_give_the_middle() -> None:
+def test_minimum_and_maximum_clock_hours_give_the_low_end_and_the_range() -> None:
     cred = one(DATA / "microcredential-es-en.json")
-    assert cred.hours == 25.0
+    assert cred.hours == 20.0
     assert cred.meta["hours_range"] == [20.0, 30.0]
-    assert cred.meta["hours_basis"] == "clock"
 
 
-@pytest.mark.parametrize(("text", "hours", "clock"), [
-    ("PT40H", 40.0, True), ("PT90M", 1.5, True), ("PT1H30M", 1.5, True),
-    ("P5D", 40.0, False), ("P6W", 240.0, False), ("P6M", 1040.0, False),
-    ("P1Y", 2080.0, False), ("P2DT4H", 20.0, False), ("P0.5Y", 1040.0, False),
-    ("P1,5W", 60.0, False),
+def test_months_and_years_are_lengths_in_weeks(
+        bulk: tuple[list[Credential], list[Rejected], Notes]) -> None:
+    para, degree = bulk[0][0], bulk[0][1]
+    assert para.hours is None and para.meta["weeks"] == pytest.approx(26.0)  # P6M
+    assert degree.hours is None and degree.meta["weeks"] == 208.0  # P4Y
+
+
+def test_an_exact_duration_in_hours(tmp_path: Path) -> None:
+    cred = from_doc(tmp_path, **{"ceterms:estimatedDuration": [
+        {"@type": "ceterms:DurationProfile", "ceterms:exactDuration": "PT40H"},
+        {"@type": "ceterms:DurationProfile", "ceterms:exactDuration": "P6W"}]})
+    assert cred.hours == 40.0 and "weeks" not in cred.meta
+    assert len(cred.meta["durations"]) == 2
+
+
+@pytest.mark.parametrize(("text", "hours", "weeks"), [
+    ("PT40H", 40.0, None), ("PT90M", 1.5, None), ("PT1H30M", 1.5, None),
+    ("PT0,5H", 0.5, None), ("P6W", None, 6.0), ("P5D", None, 5 / 7), ("P6M", None, 26.0),
+    ("P1Y", None, 52.0), ("P2DT4H", None, 2 / 7), ("P0.5Y", None, 26.0),
 ])
-def test_the_hours_rule(text: str, hours: float, clock: bool) -> None:
-    got, is_clock = duration_hours(text)
-    assert got == pytest.approx(hours) and is_clock is clock
+def test_the_hours_rule(text: str, hours: float | None, weeks: float | None) -> None:
+    span = duration_hours(text)
+    assert span.hours == (pytest.approx(hours) if hours is not None else None)
+    assert span.weeks == (pytest.approx(weeks) if weeks is not None else None)
 
 
 def test_a_bad_duration_is_an_input_error_naming_the_field() -> None:
@@ -372,7 +386,7 @@ def test_json_lines_of_records() -> None:
     creds, rejected, notes = read(DATA / "records.jsonl")
     assert [(c.type, c.meta["source"]["where"].split()[0:2]) for c in creds] == [
         ("license", ["line", "1"]), ("apprenticeship", ["line", "2"])]
-    assert creds[0].cost == 77.0 and creds[1].hours == 2 * 2080
+    assert creds[0].cost == 77.0 and creds[1].meta["weeks"] == 104
     assert [(r.where, r.field) for r in rejected] == [("line 4", "@context"),
                                                       ("line 5", "@context")]
     assert notes.counts["skipped CredentialOrganization"] == 1

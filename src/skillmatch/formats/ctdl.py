@@ -17,7 +17,7 @@ or an assessment (``AssessmentProfile``); other nodes only serve as references. 
   made plain text;
 - ``ownedBy`` / ``offeredBy``: the organizations' names when the document holds them,
   else their ids; the first owner (else offerer) is the provider;
-- ``estimatedCost``: see :func:`cost`; ``estimatedDuration``: see :func:`hours`;
+- ``estimatedCost``: see below; ``estimatedDuration``: see :func:`duration_hours`;
 - ``occupationType`` (``CredentialAlignmentObject``): O*NET-SOC ``codedNotation`` (or an
   O*NET page as ``targetNode``) to ``occupation_codes``; ``industryType`` (NAICS) and
   ``instructionalProgramType`` (CIP) kept in ``meta["naics"]`` / ``meta["cip"]``;
@@ -33,16 +33,16 @@ or an assessment (``AssessmentProfile``); other nodes only serve as references. 
 - ``keyword``, ``subject`` to ``meta``; ``subjectWebpage`` is the url;
   ``audienceLevelType`` the level; every property not mapped in ``meta["unmapped"]``.
 
-Hours (:func:`hours`) follow one rule, full-time equivalents at 40 hours a week:
-explicit clock time counts as itself (``PT40H`` = 40 h, ``PT90M`` = 1.5 h), a day is 8
-hours (``P5D`` = 40 h), a week 40 (``P6W`` = 240 h), a month 40 x 52 / 12 = 173.3
-hours (``P6M`` = 1040 h), a year 2,080 (52 weeks). So calendar durations give an upper
-bound (a part-time program takes less); ``meta["hours_basis"]`` says ``clock`` when
-only clock time was given, else ``full-time equivalent``. Of a profile's durations the
-exact one is used, else the middle of minimum and maximum, else either; of several
-profiles, the first. Every profile is kept in ``meta["durations"]``.
+Hours (:func:`duration_hours`), the spreadsheet reader's rule for ISO 8601: a duration
+of clock time only is hours (``PT40H`` = 40 h, ``PT90M`` = 1.5 h); one with a calendar
+part (days, weeks, months, years: ``P6W``, ``P6M``, ``P2DT4H``) states how long it
+takes, not the hours of study, so hours stay unknown (``None``) and the length is kept
+in ``meta["weeks"]`` (a month 52/12 weeks, a year 52, a day 1/7). Of a profile, the
+exact duration counts, else the minimum (the low end, as for a range of hours), else
+the maximum (a range of hours kept in ``meta["hours_range"]``); of several profiles,
+the first with a duration. Every profile is kept in ``meta["durations"]``.
 
-Costs (:func:`cost`): prices are numbers or numeric text (``"1,250.00"``, ``"$99"``).
+Costs: prices are numbers or numeric text (``"1,250.00"``, ``"$99"``).
 The registry writes one CostProfile per cost item (tuition, books, fees) repeating the
 profile's name and description; consecutive profiles with the same name and
 description are one cost profile and their prices are summed. The record's cost is
@@ -100,9 +100,11 @@ CLASSES = {
 DELIVERY = {"InPerson": "in person", "OnlineOnly": "online", "BlendedDelivery": "hybrid",
             "Blended": "hybrid", "Online": "online", "InPersonOnly": "in person"}
 
-HOURS_PER = {"years": 2080.0, "months": 2080.0 / 12, "weeks": 40.0, "days": 8.0,
-             "hours": 1.0, "minutes": 1 / 60, "seconds": 1 / 3600}
-"""Hours per ISO 8601 duration unit: full-time equivalents at 40 hours a week."""
+WEEKS_PER = {"years": 52.0, "months": 52.0 / 12, "weeks": 1.0, "days": 1 / 7}
+"""Weeks per calendar unit of an ISO 8601 duration (as the spreadsheet reader's lengths:
+a month is 52/12 weeks, a year 52, a day 1/7)."""
+HOURS_PER = {"hours": 1.0, "minutes": 1 / 60, "seconds": 1 / 3600}
+"""Hours per time unit of an ISO 8601 duration."""
 
 
 def credential_type(class_iri: str) -> tuple[str, bool] | None:
@@ -188,9 +190,19 @@ def _price(value: Any, field_name: str) -> float:
     return number
 
 
-def duration_hours(text: str, field_name: str = "duration") -> tuple[float, bool]:
-    """An ISO 8601 duration in hours by :data:`HOURS_PER`, and whether it was clock
-    time only (no days, weeks, months or years). Raises InputError naming the field."""
+@dataclass(frozen=True)
+class Span:
+    """An ISO 8601 duration read by the hours rule: ``hours`` when it states only clock
+    time, else ``None`` and its length in ``weeks``."""
+
+    hours: float | None
+    weeks: float | None
+
+
+def duration_hours(text: Any, field_name: str = "duration") -> Span:
+    """An ISO 8601 duration by the hours rule (see the module): ``PT40H`` is 40 hours,
+    ``P6W`` a length of 6 weeks with hours unknown. Raises InputError naming the field
+    for text that is not an ISO 8601 duration, or a negative one."""
     value = str(text).strip()
     try:
         parsed = isodate.parse_duration(value)
@@ -198,23 +210,24 @@ def duration_hours(text: str, field_name: str = "duration") -> tuple[float, bool
         raise _Bad(field_name, f"{text!r} is not an ISO 8601 duration (expected like "
                                "P6W, P6M or PT40H)") from None
     m = ISO8601_PERIOD_REGEX.match(value)
-    if m is None:  # the alternative format (P0001-06-00T00:00:00): calendar parts
+    if m is None:  # the alternative format, P0001-06-00T00:00:00
         years = float(getattr(parsed, "years", 0))
         months = float(getattr(parsed, "months", 0))
         delta = getattr(parsed, "tdelta", parsed)
-        hours = years * HOURS_PER["years"] + months * HOURS_PER["months"] + \
-            delta.days * HOURS_PER["days"] + delta.seconds / 3600
-        return hours, not (years or months or delta.days)
+        if years or months or delta.days:
+            return Span(None, years * 52 + months * 52 / 12 + delta.days / 7)
+        return Span(delta.seconds / 3600, None)
     if m.group("sign") == "-":
         raise _Bad(field_name, f"{text!r} is a negative duration")
-    hours = 0.0
-    clock_only = True
-    for unit, per in HOURS_PER.items():
-        part = m.group(unit)
-        if part:
-            hours += float(part[:-1].replace(",", ".")) * per
-            clock_only = clock_only and unit in ("hours", "minutes", "seconds")
-    return hours, clock_only
+
+    def amount(unit: str) -> float:
+        part = m.group(unit) if m is not None else None
+        return float(part[:-1].replace(",", ".")) if part else 0.0
+
+    weeks = sum(amount(u) * per for u, per in WEEKS_PER.items())
+    if any(m.group(u) for u in WEEKS_PER):
+        return Span(None, weeks)
+    return Span(sum(amount(u) * per for u, per in HOURS_PER.items()), None)
 
 
 @dataclass
@@ -416,32 +429,35 @@ class _Document:
         return float(first["total"])
 
     def hours(self, node: dict[str, Any], meta: dict[str, Any]) -> float | None:
-        found: list[dict[str, Any]] = []
+        profiles: list[dict[str, Any]] = []
+        spans: list[dict[str, Span]] = []
         for profile in self.nodes(node, CE + "estimatedDuration"):
-            got: dict[str, Any] = {}
-            for part in ("exactDuration", "minimumDuration", "maximumDuration"):
-                text = J.first(profile, CE + part)
+            kept: dict[str, Any] = {}
+            read: dict[str, Span] = {}
+            for part in ("exact", "minimum", "maximum"):
+                text = J.first(profile, CE + part + "Duration")
                 if text is not None:
-                    got[part] = str(text)
-                    got[part + "_hours"] = duration_hours(
-                        text, f"ceterms:estimatedDuration.ceterms:{part}")
+                    kept[part + "Duration"] = str(text)
+                    read[part] = duration_hours(
+                        text, f"ceterms:estimatedDuration.ceterms:{part}Duration")
             description = J.text(profile, CE + "description")
             if description:
-                got["description"] = description
-            if got:
-                found.append(got)
-        meta["durations"] = [{k: v for k, v in d.items() if not k.endswith("_hours")}
-                             for d in found]
-        for d in found:
-            exact, low, high = (d.get(p + "Duration_hours") for p in ("exact", "minimum",
-                                                                       "maximum"))
-            chosen = [exact] if exact else [x for x in (low, high) if x]
-            if chosen:
-                meta["hours_basis"] = ("clock" if all(c[1] for c in chosen)
-                                       else "full-time equivalent")
-                if low and high:
-                    meta["hours_range"] = [low[0], high[0]]
-                return sum(c[0] for c in chosen) / len(chosen)
+                kept["description"] = description
+            if kept:
+                profiles.append(kept)
+                spans.append(read)
+        meta["durations"] = profiles
+        for read in spans:
+            low, high = read.get("minimum"), read.get("maximum")
+            chosen = read.get("exact") or low or high
+            if chosen is None:
+                continue
+            if chosen.weeks is not None:
+                meta["weeks"] = chosen.weeks
+                return None
+            if low and high and low.hours is not None and high.hours is not None:
+                meta["hours_range"] = [low.hours, high.hours]
+            return chosen.hours
         return None
 
     def occupations(self, node: dict[str, Any], meta: dict[str, Any]) -> list[str]:
