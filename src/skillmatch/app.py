@@ -151,6 +151,13 @@ class SkillMatch:
         return self.record_service.import_records(kind, source, force=force, progress=progress,
                                                   taxonomies=taxonomies)
 
+    def import_files(self, paths: Sequence[str | Path], **options: Any) -> dict[str, Any]:
+        """Import files in the field's standards, formats detected (see
+        :class:`~.services.imports.FileImports`)."""
+        from .services.imports import FileImports
+
+        return FileImports(self.context, self.record_service).run(paths, **options)
+
     def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
                        progress: ProgressFn | None = None) -> dict[str, Any]:
         """Write ``n`` synthetic postings generated from O*NET to a JSON Lines file."""

@@ -40,8 +40,13 @@ class Progress:
             return
         self._shown = True
         rate = done / elapsed
+        if total <= 0:  # a stream of unknown length: what is done so far, and the rate
+            line = f"{stage}: {done:,} so far" + (f", {rate:,.0f}/s" if elapsed >= 0.5 else "")
+            self.stream.write(("\r" + line.ljust(78)) if self.stream.isatty() else line + "\n")
+            self.stream.flush()
+            return
         left = (total - done) / rate if rate > 0 else 0.0
-        pct = 100.0 * done / total if total else 100.0
+        pct = 100.0 * done / total
         line = f"{stage}: {done:,}/{total:,} ({pct:.0f}%)"
         if elapsed >= 0.5:  # a rate over a few milliseconds means nothing
             line += f" {rate:,.0f}/s, {left:.0f}s left"

@@ -6,7 +6,8 @@ option value is click's usage error, exit status 2. One module per command group
 :mod:`.taxonomy` (taxonomy, crosswalk, index), :mod:`.skills`, :mod:`.records`
 (credentials, postings, needs), :mod:`.flows` (demand, recommend, align, pathway,
 post-need), :mod:`.data`, :mod:`.models`, :mod:`.evaluate` (eval), :mod:`.demo` and
-:mod:`.serve` (the HTTP API), :mod:`.keys` (its API keys); what
+:mod:`.serve` (the HTTP API), :mod:`.keys` (its API keys), :mod:`.imports` (import: files
+in the field's standards); what
 they share is in :mod:`._common`.
 """
 
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 
 from ..errors import ConfigurationError
 from ..settings import Settings, settings_error
-from . import data, demo, evaluate, flows, keys, models, records, serve, skills, taxonomy
+from . import data, demo, evaluate, flows, imports, keys, models, records, serve, skills, taxonomy
 from ._common import SkillmatchGroup
 
 __all__ = ["main"]
@@ -59,7 +60,7 @@ def main(ctx: click.Context, home: Path | None, embedder: str | None, verbose: i
 for _command in (
     taxonomy.taxonomy, taxonomy.crosswalk, taxonomy.index,
     skills.skills,
-    records.credentials, records.postings, records.needs,
+    records.credentials, records.postings, records.needs, imports.import_files,
     flows.demand, flows.recommend, flows.align, flows.pathway, flows.post_need,
     data.data,
     models.models,
