@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skillmatch.errors import InputError
 from skillmatch.formats.base import Notes
@@ -388,3 +390,35 @@ def test_repair_text_option():
 def test_short_rows_read_missing_cells_as_empty():
     fields, _ = apply('description="Credential"', row=ROW[:3])
     assert fields["description"] is None
+
+
+# ------------------------------------------------------------ property-based checks
+
+_PIECES = st.sampled_from(['"A"', '"Program Name"', "'x'", "+", "|", "~", "(", ")", ",",
+                           "cost(", "join(", "onet(", '"', "'", "\\", "\n", " ", "=", ".",
+                           "meta.", "values.type.", "options.", "title", "*"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_any_option_text_parses_or_raises_input_error(text):
+    try:
+        parse_mapping([text, f"title={text}"])
+    except InputError as exc:
+        assert str(exc).startswith("--map option")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10**8),
+                          st.floats(allow_nan=False)), min_size=0, max_size=len(HEADER)))
+def test_any_row_applies_or_raises_field_error(row):
+    b = bind('title="Program Name"', 'cost="Required Cost: Tuition & Fees" + "Books"',
+             'hours="Length: Contact Hours"', 'occupation_codes="O*NET 1" | "O*NET 2"',
+             'type="Type"', 'delivery="Delivery"', 'region="State" ~ "City"',
+             'meta.weeks=weeks("Length: Weeks")')
+    try:
+        fields, _ = b.apply(row, Notes())
+    except FieldError as exc:
+        assert exc.field in {"cost", "hours", "occupation_codes", "weeks"}
+    else:
+        assert fields["cost"] is None or fields["cost"] >= 0

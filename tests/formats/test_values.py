@@ -22,6 +22,7 @@ from skillmatch.formats.values import (
     parse_integer,
     parse_number,
     parse_onet_code,
+    parse_weeks,
     repair_text,
     resolve_onet,
 )
@@ -320,6 +321,11 @@ def test_repair_text_undoes_mojibake_and_flattened_line_breaks():
                                     "Next paragraph\n1. A degree")
 
 
+def test_repair_text_twice_garbled_and_bytes_cp1252_leaves_undefined():
+    assert repair_text("Ã¢â‚¬Â¢ Investigates complaints") == "• Investigates complaints"
+    assert repair_text("the â€œquotedâ€\x9d text, cafÃ©") == "the “quoted” text, café"
+
+
 def test_repair_text_leaves_clean_text_and_real_accents_alone():
     text = "Café résumé, São Paulo — naïve “quotes”.\nSecond line"
     assert repair_text(text) == text
@@ -351,3 +357,15 @@ def test_cost_range_minimum_never_exceeds_maximum(a, b):
     assert got is not None and got.minimum is not None and got.maximum is not None
     assert got.minimum <= got.maximum
     assert got.minimum == pytest.approx(min(round(a, 2), round(b, 2)))
+
+
+@pytest.mark.parametrize("value,weeks", [("13", 13), (13, 13), ("6 Weeks", 6), ("6-8", 6),
+                                         ("1 semester", 15), ("2-3 hours per week, 6 weeks", 6)])
+def test_weeks(value, weeks):
+    assert parse_weeks(value) == weeks
+
+
+@pytest.mark.parametrize("value", ["ERROR", "40 hours"])
+def test_weeks_without_a_length_is_an_error(value):
+    with pytest.raises(ValueError, match="not a length"):
+        parse_weeks(value)

@@ -21,8 +21,8 @@ One mapping entry per field, ``FIELD=EXPR``, given on the command line
 - ``A | B | C``: a list (fields that hold several values: ``occupation_codes``,
   ``skills``); each cell may itself hold several, separated by ``;``, ``|`` or line
   breaks (codes: also by commas).
-- ``cost(A)``, ``hours(A)``, ``number(A)``, ``integer(A)``, ``date(A)``, ``onet(A)``,
-  ``cip(A)``, ``delivery(A)``, ``type(A)``, ``text(A)``: read A with that parser
+- ``cost(A)``, ``hours(A)``, ``weeks(A)``, ``number(A)``, ``integer(A)``, ``date(A)``,
+  ``onet(A)``, ``cip(A)``, ``delivery(A)``, ``type(A)``, ``text(A)``: read A with that parser
   (:mod:`skillmatch.formats.values`); without one, the field chooses (``cost`` costs,
   ``hours`` durations, ``occupation_codes`` O*NET-SOC codes, ``date_posted`` dates,
   ``openings`` whole numbers, ``meta.*`` text).
@@ -54,9 +54,9 @@ from typing import Any, NoReturn
 
 from ..errors import InputError
 
-FUNCTIONS = ("text", "number", "integer", "cost", "hours", "date", "onet", "cip", "delivery",
-             "type")
-SUMMABLE = ("cost", "hours", "number", "integer")
+FUNCTIONS = ("text", "number", "integer", "cost", "hours", "weeks", "date", "onet", "cip",
+             "delivery", "type")
+SUMMABLE = ("cost", "hours", "weeks", "number", "integer")
 
 # --------------------------------------------------------------------- expressions
 

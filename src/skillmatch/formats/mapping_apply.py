@@ -53,6 +53,7 @@ from .values import (
     parse_integer,
     parse_number,
     parse_onet_code,
+    parse_weeks,
     repair_text,
 )
 
@@ -114,6 +115,8 @@ def _read(parser: str, value: Any, notes: Notes) -> tuple[Any, dict[str, Any]]:
         return parse_cost(value), {}
     if parser == "hours":
         return parse_duration(value), {}
+    if parser == "weeks":
+        return parse_weeks(value), {}
     if parser == "number":
         return parse_number(value), {}
     if parser == "integer":

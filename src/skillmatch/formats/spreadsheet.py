@@ -36,17 +36,18 @@ import logging
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from ..catalog.models import Credential, Posting
 from ..errors import InputError
 from .base import Notes, Rejected, Stream, source
 from .mapping import Mapping, Options, columns_of, quote
 from .mapping_apply import BoundMapping, FieldError
-from .values import cell_text, onet_2019_codes, resolve_onet
+from .values import cell_text, onet_2019_codes, repair_text, resolve_onet
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,11 @@ def _encoding(open_bytes: Callable[[], IO[bytes]]) -> str:
 def _csv_table(open_bytes: Callable[[], IO[bytes]], name: str, options: Options,
                label: str, stack: contextlib.ExitStack) -> _Table:
     encoding = options.encoding or _encoding(open_bytes)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} (options.encoding)",
+                         path=label) from None
     stream = stack.enter_context(io.TextIOWrapper(open_bytes(), encoding=encoding,
                                                   newline=""))
     delimiter = options.delimiter
@@ -98,8 +104,8 @@ def _csv_table(open_bytes: Callable[[], IO[bytes]], name: str, options: Options,
         if name.endswith((".tsv", ".tab")):
             delimiter = "\t"
         else:
-            first = stream.readline()
-            stream.seek(0)
+            with open_bytes() as f:
+                first = f.readline(1 << 16).decode(encoding, errors="replace")
             counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
             delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     log.info("%s: reading as %s, delimiter %r", label, encoding, delimiter)
@@ -112,17 +118,18 @@ def _csv_table(open_bytes: Callable[[], IO[bytes]], name: str, options: Options,
     except StopIteration:
         raise InputError(f"empty file: no header in row {options.header_row} (expected a "
                          "row of column names)", path=label) from None
-    except csv.Error as exc:
-        raise InputError(f"not a readable CSV ({exc})", path=label) from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"not a readable {encoding} CSV ({exc}; options.encoding names "
+                         "another)", path=label) from exc
 
     def rows() -> Iterator[tuple[int, Sequence[object]]]:
         n = options.header_row
         try:
             for n, row in enumerate(reader, start=options.header_row + 1):  # noqa: B007
                 yield n, row
-        except csv.Error as exc:
-            raise InputError(f"not a readable CSV after row {n} ({exc})",
-                             path=label) from exc
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise InputError(f"not a readable {encoding} CSV after row {n} ({exc}; "
+                             "options.encoding names another)", path=label) from exc
 
     return _Table(header, rows(), label, {})
 
@@ -203,7 +210,7 @@ def _open_table(path: Path, options: Options, sheet: str | None) -> Iterator[_Ta
                              "or a .zip holding one)", path=path)
         try:
             yield table
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
             raise InputError(f"the file could not be read to the end ({exc})",
                              path=path) from exc
 
@@ -230,15 +237,20 @@ def _json_safe(value: object) -> object:
 
 def read_spreadsheet(path: Path, kind: str, mapping: Mapping, *, sheet: str | None = None,
                      crosswalk: dict[str, list[str]] | None = None,
-                     notes: Notes | None = None) -> Stream:
+                     notes: Notes | None = None,
+                     onet_codes: Collection[str] | None = None) -> Stream:
     """``kind`` records (``credentials`` or ``postings``) from the spreadsheet at ``path``
     through ``mapping``; ``sheet`` picks an xlsx sheet; ``crosswalk`` (O*NET-SOC 2010
     code -> its 2019 codes) reads 2010 occupation codes as 2019 ones, keeping and
-    reporting the codes it cannot resolve; ``notes`` collects what was noticed."""
+    reporting the codes it cannot resolve; ``onet_codes``: the current O*NET-SOC codes
+    (the workspace's O*NET occupations; by default the crosswalk's 2019 codes, which
+    lack the few added since, such as ``15-1299.05``); ``notes`` collects what was
+    noticed."""
     notes = notes if notes is not None else Notes()
     kind = _kind(kind)
     path = Path(path)
-    current = onet_2019_codes(crosswalk) if crosswalk else frozenset()
+    current = frozenset(onet_codes or ()) | (onet_2019_codes(crosswalk) if crosswalk
+                                             else frozenset())
     options = mapping.options
     with _open_table(path, options, sheet) as table:
         bound = BoundMapping.bind(mapping, table.header, kind, table.label)
@@ -256,19 +268,13 @@ def read_spreadsheet(path: Path, kind: str, mapping: Mapping, *, sheet: str | No
             except FieldError as exc:
                 yield Rejected(str(path), where, exc.field, exc.reason)
                 continue
-            if "id" in mapping.fields:
-                rid = values.pop("id", None)
-            else:
-                rid = f"{path.stem}:{n}"
+            rid = values.pop("id", None) if "id" in mapping.fields else f"{path.stem}:{n}"
+            problem = _problem(values, kind, rid, id_columns, title_columns)
+            if problem:
+                yield Rejected(str(path), where, *problem)
+                continue
+            if "id" not in mapping.fields:
                 notes.count("id made of the file name and row (map id for stable ids)")
-            if not rid:
-                yield Rejected(str(path), where, "id", "required value is missing (column "
-                               f"{' + '.join(map(quote, id_columns))} is empty)")
-                continue
-            if not values.get("title"):
-                yield Rejected(str(path), where, "title", "required value is missing (column "
-                               f"{' + '.join(map(quote, title_columns))} is empty)")
-                continue
             if options.unique_id:
                 if rid in seen:
                     notes.count("duplicate id skipped (its first row is imported)")
@@ -281,22 +287,31 @@ def read_spreadsheet(path: Path, kind: str, mapping: Mapping, *, sheet: str | No
                 if text:
                     notes.unused(header)
                     if len(text) <= options.keep_unmapped:
-                        kept[header] = _json_safe(value)
+                        kept[header] = (repair_text(text) if options.repair_text and
+                                        isinstance(value, str) else _json_safe(value))
             meta = {"source": source(FORMAT, str(path), where, **table.extra), **meta}
             if kept:
                 meta["unmapped"] = kept
             _occupations(values, meta, kind, crosswalk or {}, current, notes)
             fields = {k: v for k, v in values.items() if v is not None}
             if kind == "postings":
-                if fields.get("openings") == 0:
-                    yield Rejected(str(path), where, "openings", "0 openings (expected 1 or "
-                                   "more, or an empty cell for 1)")
-                    continue
-                if isinstance(fields.get("occupation_code"), list):
-                    fields["occupation_code"] = next(iter(fields["occupation_code"]), "")
                 yield Posting(id=str(rid), **fields, meta=meta)
             else:
                 yield Credential(id=str(rid), **fields, meta=meta)
+
+
+def _problem(values: dict[str, Any], kind: str, rid: Any, id_columns: list[str],
+             title_columns: list[str]) -> tuple[str, str] | None:
+    """Why a row's values make no record: (field, reason), or None."""
+    if not rid:
+        return "id", (f"required value is missing (column "
+                      f"{' + '.join(map(quote, id_columns))} is empty)")
+    if not values.get("title"):
+        return "title", (f"required value is missing (column "
+                         f"{' + '.join(map(quote, title_columns))} is empty)")
+    if kind == "postings" and values.get("openings") == 0:
+        return "openings", "0 openings (expected 1 or more, or an empty cell for 1)"
+    return None
 
 
 def _occupations(values: dict[str, Any], meta: dict[str, Any], kind: str,
@@ -309,7 +324,7 @@ def _occupations(values: dict[str, Any], meta: dict[str, Any], kind: str,
     codes = written if isinstance(written, list) else [written] if written else []
     if not codes:
         return
-    resolved = resolve_onet(codes, crosswalk, current)
+    resolved = resolve_onet(codes, crosswalk, current or None)
     if resolved.mapped:
         notes.count("occupation code read through the O*NET-SOC 2010 to 2019 crosswalk",
                     len(resolved.mapped))

@@ -107,7 +107,7 @@ def parse_integer(value: object) -> int | None:
 _CP1252_HIGH = ("\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152"
                 "\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a"
                 "\u0153\u017e\u0178")
-_CONT = f"[\u00a0-\u00bf{_CP1252_HIGH}]"
+_CONT = f"[\u0080-\u00bf{_CP1252_HIGH}]"  # C1 controls: the bytes cp1252 leaves undefined
 _MOJIBAKE = re.compile(f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}"
                        f"|[\u00f0-\u00f4]{_CONT}{{3}}")
 _BULLET_TAB = re.compile(r"(^|\s)([•·▪‣◦*-]|\d{1,2}[.)])[ \u00a0]*\t[ \t\u00a0]*")
@@ -116,18 +116,25 @@ _FLATTENED_BREAK = re.compile(r"[ \u00a0]*\t[ \t\u00a0]*|[ \u00a0]{3,}")
 
 
 def repair_text(text: str) -> str:
-    """Undo two export accidents: UTF-8 read as Windows-1252 and saved again
-    (``â€¢`` for a bullet, ``â€™`` for an apostrophe), each garbled character put back
-    when it decodes; and line breaks flattened into tabs or runs of three or more
+    """Undo two export accidents: UTF-8 read as Windows-1252 and saved again, once or
+    more (``â€¢`` or ``Ã¢â‚¬Â¢`` for a bullet, ``â€™`` for an apostrophe), each garbled
+    character put back when it decodes; and line breaks flattened into tabs or runs of three or more
     spaces, made line breaks again (a tab after a bullet or a list number is a space,
     and a bullet after two spaces or more starts a line)."""
     def fix(m: re.Match[str]) -> str:
         try:
-            return m.group(0).encode("cp1252").decode("utf-8")
+            raw = b"".join(bytes([ord(c)]) if "\x80" <= c <= "\x9f" else c.encode("cp1252")
+                           for c in m.group(0))
+            return raw.decode("utf-8")
         except UnicodeError:
             return m.group(0)
 
-    text = _BULLET_TAB.sub(r"\1\2 ", _MOJIBAKE.sub(fix, text))
+    for _ in range(3):  # garbled twice over: Ã¢â‚¬Â¢ -> â€¢ -> •
+        fixed = _MOJIBAKE.sub(fix, text)
+        if fixed == text:
+            break
+        text = fixed
+    text = _BULLET_TAB.sub(r"\1\2 ", text)
     text = _FLATTENED_BREAK.sub("\n", _BEFORE_BULLET.sub("\n", text))
     return "\n".join(line.strip() for line in text.split("\n")).strip()
 
@@ -324,6 +331,30 @@ def parse_duration(value: object) -> Duration | None:
     return Duration(None, None, length_weeks, f"{what} alone states no hours")
 
 
+def parse_weeks(value: object) -> float | None:
+    """A length in weeks: a bare number (or the low end of a range) is weeks; text is
+    read as a duration (``6 Weeks``, ``1 semester``, ``3 months``) and its length
+    taken; text that states no length is an error."""
+    plain = _plain(value)
+    if plain is None:
+        return None
+    if isinstance(plain, float):
+        if plain < 0:
+            raise ValueError(f"{cell_text(value)!r} is negative (expected weeks like 6)")
+        return plain
+    bare = _BARE.fullmatch(plain)
+    if bare:
+        return _span(bare.group(1), bare.group(2))[0]
+    try:
+        length = parse_duration(plain)
+    except ValueError:
+        length = None
+    if length is None or length.weeks is None:
+        raise ValueError(f"{plain!r} is not a length (expected weeks like 6, '6 weeks' or "
+                         "'1 semester')")
+    return length.weeks
+
+
 # ------------------------------------------------------------------------ codes
 
 SOC_MAJOR_GROUPS = frozenset({*(str(g) for g in range(11, 54, 2)), "55"})
@@ -406,10 +437,10 @@ def resolve_onet(codes: Iterable[str], crosswalk: Mapping[str, Sequence[str]],
     A 2019 code (one of ``current``, by default :func:`onet_2019_codes`) is kept; a
     2010 code becomes its 2019 codes (one O*NET split becomes all of them, the one
     that kept the code first); a code in neither is kept as written and listed in
-    ``unresolved``. With an empty crosswalk, a code is unresolved only when its major
-    group is none of SOC's (``12-1232.00``)."""
+    ``unresolved``. With neither a crosswalk nor ``current``, a code is unresolved only
+    when its major group is none of SOC's (``12-1232.00``)."""
     codes = list(codes)
-    if not crosswalk:
+    if not crosswalk and current is None:
         bad = [c for c in codes if c[:2] not in SOC_MAJOR_GROUPS]
         return Resolved(list(dict.fromkeys(codes)), {}, bad)
     if current is None:
