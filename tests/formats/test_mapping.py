@@ -256,6 +256,9 @@ def test_the_mapping_needs_a_title_and_a_matching_kind():
         bind('title="Program Name"', "options.kind='postings'")
     with pytest.raises(InputError, match="values for 'colour'"):
         bind('title="Program Name"', "values.colour.\"Red\"='red'")
+    with pytest.raises(InputError, match="values.type reads 'diploma' as 'diplomas', which "
+                                         "is not one of badge, certificate"):
+        bind('title="Program Name"', "values.type.\"Diploma\"='diplomas'")
 
 
 # ---------------------------------------------------------------------- applying

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog.models import CREDENTIAL_TYPES, DELIVERY_MODES
 from ..errors import InputError
 from .base import Notes
 from .mapping import (
@@ -202,10 +203,17 @@ class BoundMapping:
             _check(entry.expr, targets[name].parser, targets[name].many, entry, top=True)
         for entry in mapping.meta.values():
             _check(entry.expr, "text", True, entry, top=True)
-        for name in mapping.values:
+        for name, table in mapping.values.items():
             if name not in targets:
                 raise InputError(f"{mapping.origin}: values for {name!r}, which {kind} do "
                                  f"not have (fields: {', '.join(targets)})")
+            check = {"type": (credential_type, CREDENTIAL_TYPES),
+                     "delivery": (delivery_mode, DELIVERY_MODES)}.get(targets[name].parser)
+            for source_text, target in table.items():
+                if check and check[0](target) is None:
+                    raise InputError(f"{mapping.origin}: values.{name} reads {source_text!r} "
+                                     f"as {target!r}, which is not one of "
+                                     f"{', '.join(check[1])}")
         if "title" not in mapping.fields:
             raise InputError(f"{mapping.origin}: the mapping gives no title (map one, e.g. "
                              "title=\"Program Name\")")
