@@ -158,6 +158,14 @@ class SkillMatch:
 
         return FileImports(self.context, self.record_service).run(paths, **options)
 
+    @cached_property
+    def import_jobs(self) -> Any:
+        """Files uploaded to ``/v1/imports``, imported in the background
+        (:class:`~.services.import_jobs.ImportJobs`)."""
+        from .services.import_jobs import ImportJobs
+
+        return ImportJobs(self.context, self.import_files)
+
     def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
                        progress: ProgressFn | None = None) -> dict[str, Any]:
         """Write ``n`` synthetic postings generated from O*NET to a JSON Lines file."""

@@ -152,6 +152,9 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=2 * 1024 * 1024, ge=1024, description="Largest request body (413 above it)."
     )
+    api_max_upload_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1024,
+        description="Largest file uploaded to /v1/imports (streamed to disk; 413 above it).")
     api_max_batch: int = Field(default=500, ge=1, description="Most items in one bulk write.")
     api_rate_limit: int = Field(
         default=600, ge=0,

@@ -21,15 +21,22 @@ def too_large(limit: int) -> str:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    """``max_bytes`` for every request, except those under a path of ``uploads``
+    (path prefix -> its own limit: files uploaded to be imported, streamed to disk)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 uploads: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
+        path = scope.get("path", "")
+        limit = next((n for prefix, n in self.uploads.items() if path.startswith(prefix)),
+                     self.max_bytes)
         announced = dict(scope.get("headers") or ()).get(b"content-length")
         if announced is not None and announced.strip().isdigit() and int(announced) > limit:
             response = problems.problem(

@@ -25,6 +25,7 @@ from ..formats.base import Item, Notes, Rejected, Stream
 from ..formats.detect import FORMATS, KIND_OF, Source, data_file, detect, expand, named
 from ..progress import ProgressFn
 from ..storage.crosswalk_store import CrosswalkStore
+from ..storage.occupation_store import OccupationStore
 from ..storage.records_store import Access
 from .context import Context
 from .records import RecordService
@@ -183,8 +184,10 @@ class FileImports:
             assert mapping is not None
             crosswalk = {old: sorted(new) for old, new in
                          CrosswalkStore(self._ctx.conn).mapping("onet-2010").items()}
+            # the O*NET codes loaded: some 2019 codes (15-1299.05) are no crosswalk target
+            current = OccupationStore(self._ctx.conn).codes_of_kind("onet") or None
             return read_spreadsheet(source.path, kind, mapping, crosswalk=crosswalk,
-                                    notes=notes)
+                                    notes=notes, onet_codes=current)
         return self._own(source, kind)
 
     @staticmethod
@@ -245,6 +248,21 @@ class FileImports:
 
     def _store(self, kind: str, chunk: list[Any], report: FileReport,
                taxonomies: Sequence[str], access: Access | None, atomic: bool) -> int:
+        if access is not None and access.owner:  # an employer's file: never another's
+            from ..storage.corrections_store import CorrectionStore
+
+            owners = CorrectionStore(self._ctx.conn).owners(kind, [r.id for r in chunk])
+            taken = {rid for rid, owner in owners.items() if owner != access.owner}
+            for record in chunk:
+                if record.id in taken:
+                    where = record.meta.get("source", {}).get("where", "")
+                    report.rejected.append({
+                        "path": report.path, "where": str(where), "field": "id",
+                        "reason": f"a {kind} with id {record.id!r} exists already (choose "
+                                  "another id)"})
+            chunk = [r for r in chunk if r.id not in taken]
+            if not chunk:
+                return 0
         stored = self._ctx.records.hashes(kind, [r.id for r in chunk])
         for record in chunk:
             digest = stored.get(record.id)

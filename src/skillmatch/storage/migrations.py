@@ -288,4 +288,30 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE INDEX corrections_status ON corrections(status, id);
         """,
     ),
+    (
+        7,
+        "import jobs",
+        """
+        -- A file uploaded to /v1/imports and imported in the background by the worker that
+        -- received it. heartbeat_at moves while it runs; a running job whose heartbeat
+        -- stopped (its worker died) reads as interrupted.
+        CREATE TABLE import_jobs (
+            id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL DEFAULT '',
+            key_id TEXT NOT NULL DEFAULT '',
+            filename TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'running', 'done', 'failed')),
+            done INTEGER NOT NULL DEFAULT 0,
+            result TEXT,
+            error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX import_jobs_owner ON import_jobs(owner, created_at);
+        """,
+    ),
 ]

@@ -7,6 +7,7 @@ from . import (
     corrections,
     credentials,
     demand,
+    imports,
     keys,
     needs,
     occupations,
@@ -21,4 +22,4 @@ from . import (
 ROUTERS = (operations.router, skills.router, occupations.router, recommendations.router,
            pathways.router, alignments.router, demand.router, credentials.router,
            postings.router, needs.router, corrections.router, taxonomies.router,
-           keys.router)
+           keys.router, imports.router)
