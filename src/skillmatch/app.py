@@ -166,6 +166,15 @@ class SkillMatch:
 
         return ImportJobs(self.context, self.import_files)
 
+    @cached_property
+    def exports(self) -> Any:
+        """A credential's skills as Open Badges 3.0 or CTDL alignments, an alignment
+        report as JSON or CSV, the demand table as CSV or Parquet, an RSD crosswalk
+        (:class:`~.services.exports.Exports`), each with provenance."""
+        from .services.exports import Exports
+
+        return Exports(self.context, self.record, self.align, self.demand, self.provenance)
+
     def synth_postings(self, onet: str | Path, n: int, out: str | Path, *, seed: int = 0,
                        progress: ProgressFn | None = None) -> dict[str, Any]:
         """Write ``n`` synthetic postings generated from O*NET to a JSON Lines file."""

@@ -23,7 +23,20 @@ from pydantic import ValidationError
 
 from ..errors import ConfigurationError
 from ..settings import Settings, settings_error
-from . import data, demo, evaluate, flows, imports, keys, models, records, serve, skills, taxonomy
+from . import (
+    data,
+    demo,
+    evaluate,
+    exports,
+    flows,
+    imports,
+    keys,
+    models,
+    records,
+    serve,
+    skills,
+    taxonomy,
+)
 from ._common import SkillmatchGroup
 
 __all__ = ["main"]
@@ -60,7 +73,7 @@ def main(ctx: click.Context, home: Path | None, embedder: str | None, verbose: i
 for _command in (
     taxonomy.taxonomy, taxonomy.crosswalk, taxonomy.index,
     skills.skills,
-    records.credentials, records.postings, records.needs, imports.import_files,
+    records.credentials, records.postings, records.needs, imports.import_files, exports.export,
     flows.demand, flows.recommend, flows.align, flows.pathway, flows.post_need,
     data.data,
     models.models,

@@ -20,7 +20,7 @@ def taxonomy() -> None:
 
 
 @taxonomy.command("import")
-@click.argument("kind", type=click.Choice(["esco", "onet", "custom"]))
+@click.argument("kind", type=click.Choice(["esco", "onet", "custom", "rsd"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", help="Name to store it under (default: the kind).")
 @click.option("--version", "version", help="Version label (default: read from the source).")
@@ -36,7 +36,8 @@ def taxonomy_import(
     replace: bool,
     fmt: str,
 ) -> None:
-    """Import a taxonomy from a folder or zip (KIND: esco, onet or custom)."""
+    """Import a taxonomy from a folder or zip (KIND: esco, onet, custom, or rsd: Rich
+    Skill Descriptors, one or a collection, as OSMT exports them)."""
     started = time.perf_counter()
     info = _app(ctx).import_taxonomy(kind, path, name=name, version=version, replace=replace)
     data = {**info.to_dict(), "seconds": round(time.perf_counter() - started, 2)}

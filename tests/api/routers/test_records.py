@@ -69,3 +69,18 @@ def test_record_errors(client) -> None:
     other = pagination.encode("credential", 1)  # another list's cursor
     assert_problem(client.get("/v1/postings", params={"cursor": other}), 422, "cursor")
     assert_problem(client.get("/v1/credentials", params={"type": "diploma"}), 422, "type")
+
+
+def test_a_credentials_skills_exported_as_ob3_and_ctdl(client) -> None:
+    code = next(c["id"] for c in client.get("/v1/credentials", params={"limit": 100}
+                                            ).json()["items"]
+                if client.get(f"/v1/credentials/{c['id']}").json()["skills"])
+    skills = {s["id"] for s in client.get(f"/v1/credentials/{code}").json()["skills"]}
+    ob3 = client.get(f"/v1/credentials/{code}/export").json()
+    assert {a["targetCode"] for a in ob3["alignment"]} == skills
+    assert ob3["provenance"]["model"] and ob3["provenance"]["skillmatch_version"]
+    ctdl = client.get(f"/v1/credentials/{code}/export", params={"standard": "ctdl"})
+    assert ctdl.status_code == 200 and "CredentialAlignmentObject" in ctdl.text
+    assert client.get(f"/v1/credentials/{code}/export",
+                      params={"standard": "jsonld"}).status_code == 422
+    assert client.get("/v1/credentials/nope/export").status_code == 404

@@ -4,7 +4,7 @@ changes and deletes them, through the same write path as employers' postings."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -50,6 +50,21 @@ def list_credentials(
 def get_credential(engine: Engine, record_id: RecordId) -> CredentialDetail:
     detail: CredentialDetail = one(engine, KIND, CredentialDetail, record_id)
     return detail
+
+
+@router.get("/{record_id}/export", summary="A credential's skills as Open Badges 3.0 "
+            "alignment entries or CTDL competency alignments, with provenance",
+            responses=responses(404, 422))
+def export_credential(
+        engine: Engine, record_id: RecordId,
+        standard: Annotated[Literal["ob3", "ctdl"], Query(
+            description="ob3: Alignment objects for an Achievement's `alignment`; ctdl: "
+            "ceterms:CredentialAlignmentObject entries under the property its type "
+            "takes.")] = "ob3",
+        min_score: Annotated[float, Query(ge=0, le=1, description="Leave out linked "
+                                          "skills below this score.")] = 0.0,
+) -> dict[str, Any]:
+    return engine.exports.skills(record_id, standard, min_score=min_score)  # type: ignore[no-any-return]
 
 
 @router.post("", summary="Add a credential (admins): its skills linked, with evidence",

@@ -16,7 +16,7 @@ MAX_ITEMS = 100  # entries of a list field (known skills, occupations, types ...
 MAX_TAXONOMIES = 10
 
 CredentialType = Literal["badge", "certificate", "certification", "course", "program",
-                         "license", "apprenticeship"]
+                         "license", "apprenticeship", "degree", "other"]
 Delivery = Literal["online", "in person", "hybrid"]
 Taxonomies = list[str]
 
