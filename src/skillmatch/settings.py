@@ -152,6 +152,16 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=2 * 1024 * 1024, ge=1024, description="Largest request body (413 above it)."
     )
+    api_concurrency: int = Field(
+        default=1, ge=0,
+        description="Requests a server process computes at once (the rest wait their turn; "
+        "0: the server's default of 40 threads). Python runs one thread at a time, so "
+        "threads interleaving CPU-bound requests only add switching: run more workers.")
+    api_switch_interval: float = Field(
+        default=0.05, ge=0.0005, le=1.0,
+        description="Seconds a server thread may hold Python's GIL before another may take "
+        "it (sys.setswitchinterval; Python's default 0.005 makes the event loop and a "
+        "computing request trade it back and forth).")
     api_max_upload_bytes: int = Field(
         default=256 * 1024 * 1024, ge=1024,
         description="Largest file uploaded to /v1/imports (streamed to disk; 413 above it).")

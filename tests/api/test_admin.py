@@ -89,7 +89,7 @@ def test_bulk_credentials_each_their_own_result_or_all_or_nothing(api, keys) -> 
     items = [{"id": "cred:b1", "title": "Teamwork II", "description": "Work in teams."},
              {"id": "cna", "title": "Taken"},  # the workspace's own
              {"id": "cred:b2", "title": "x", "cost": -1},
-             {"id": "cred:b3", "title": "Welding II", "type": "degree"},
+             {"id": "cred:b3", "title": "Welding II", "type": "diploma"},
              {"id": "cred:b4", "title": "Python I", "skills": ["Python"]}]
     done = api.post("/v1/credentials/bulk", json={"items": items}, headers=admin)
     assert done.status_code == 200, done.text

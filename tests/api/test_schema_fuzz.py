@@ -47,6 +47,8 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[object, s
         engine.import_records(kind, sample / f"{kind}s.jsonl")
     key = engine.keys.create("admin", name="schemathesis")["key"]
     app = create_app(engine=engine)
+    app.state.readiness.start(engine)  # loaded before the first request, not raced by it
+    assert app.state.readiness.wait(60), app.state.readiness.error
     yield app, key
     engine.close()
 

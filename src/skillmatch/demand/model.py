@@ -405,10 +405,12 @@ class DemandModel:
             if inside is None:
                 chosen.append(rows[:limit])
                 continue
-            start, step, found = 0, 4 * limit, []
-            while start < len(rows) and sum(len(f) for f in found) < limit:
+            start, step, kept = 0, 4 * limit, 0
+            found: list[np.ndarray] = []
+            while start < len(rows) and kept < limit:
                 chunk = rows[start:start + step]
                 found.append(chunk[inside[chunk]])
+                kept += len(found[-1])
                 start, step = start + step, step * 4
             if found:
                 chosen.append(np.concatenate(found)[:limit])

@@ -4,7 +4,7 @@ changes and deletes them, through the same write path as employers' postings."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -14,6 +14,7 @@ from ..deps import Engine
 from ..pagination import DEFAULT_LIMIT
 from ..problems import responses
 from ..schemas.catalogue import (
+    CredentialExport,
     CredentialIn,
     CredentialPatch,
     CredentialsBulk,
@@ -58,13 +59,15 @@ def get_credential(engine: Engine, record_id: RecordId) -> CredentialDetail:
 def export_credential(
         engine: Engine, record_id: RecordId,
         standard: Annotated[Literal["ob3", "ctdl"], Query(
+            examples=["ob3"],
             description="ob3: Alignment objects for an Achievement's `alignment`; ctdl: "
             "ceterms:CredentialAlignmentObject entries under the property its type "
             "takes.")] = "ob3",
-        min_score: Annotated[float, Query(ge=0, le=1, description="Leave out linked "
-                                          "skills below this score.")] = 0.0,
-) -> dict[str, Any]:
-    return engine.exports.skills(record_id, standard, min_score=min_score)  # type: ignore[no-any-return]
+        min_score: Annotated[float, Query(ge=0, le=1, examples=[0.5], description="Leave "
+                                          "out linked skills below this score.")] = 0.0,
+) -> CredentialExport:
+    return CredentialExport.model_validate(
+        engine.exports.skills(record_id, standard, min_score=min_score))
 
 
 @router.post("", summary="Add a credential (admins): its skills linked, with evidence",

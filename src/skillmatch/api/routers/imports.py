@@ -21,11 +21,13 @@ from ..deps import Engine
 from ..problems import responses
 from ..schemas.common import Page
 from ..schemas.imports import ImportJob
-from ._params import V1, Cursor, Limit
+from ._params import V1, Cursor, Limit, example_page
 
 router = APIRouter(prefix=V1 + "/imports", tags=["catalogue"])
 KIND = "import"
 ERRORS = responses(401, 403, 404, 413, 422, 429)
+UPLOAD_ANSWERS = {**ERRORS, 200: {"model": ImportJob, "description": "Imported (wait=true): "
+                                  "the job, done or failed, with its report"}}
 MAPPINGS = FilePath(__file__).resolve().parents[4] / "data" / "mappings"
 Format = Literal["auto", "ctdl", "openbadges", "jobposting", "records", "spreadsheet"]
 JobId = Annotated[str, Path(min_length=1, max_length=64, examples=["5f1c2a9e0b7d4c3a"])]
@@ -42,7 +44,7 @@ def _mapping_file(name: str | None) -> str | None:
     return str(MAPPINGS / f"{name}.toml")
 
 
-@router.post("", status_code=202, response_model=ImportJob, responses=ERRORS,
+@router.post("", status_code=202, response_model=ImportJob, responses=UPLOAD_ANSWERS,
              openapi_extra={"requestBody": {"required": True, "description": "The file, "
                             "as it is (gzip and zip too).", "content": {
                                 "application/octet-stream": {
@@ -55,21 +57,26 @@ async def upload(
                                        pattern=r"^[^/\\]+$", examples=["programs.jsonld"],
                                        description="The file's name; its suffix helps "
                                        "detect the format (.jsonl.gz, .xlsx, .zip).")],
-        format: Annotated[Format, Query(description="The file's format (auto: "
-                                        "detected, and said in the report).")] = "auto",
+        format: Annotated[Format, Query(examples=["auto"], description="The file's "
+                                        "format (auto: detected, and said in the "
+                                        "report).")] = "auto",
         kind: Annotated[Literal["credentials", "postings"] | None, Query(
+            examples=["credentials"],
             description="The records a file holds when its format does not say.")] = None,
         mapping: Annotated[str | None, Query(max_length=100, examples=["twc-etpl-2024"],
                                              description="A saved column mapping shipped "
                                              "with skillmatch (data/mappings).")] = None,
-        map: Annotated[list[str], Query(max_length=50, description="Column mapping "
-                                        "entries FIELD=EXPR (docs/data-formats.md).")] = [],  # noqa: B006
-        atomic: Annotated[bool, Query(description="All or nothing: one rejected record "
-                                      "imports none of the file.")] = False,
-        dry_run: Annotated[bool, Query(description="Report the first records as they "
-                                       "would be imported; store nothing.")] = False,
-        wait: Annotated[bool, Query(description="Answer when the import is done (200) "
-                                    "instead of at once (202): for small files.")] = False,
+        map: Annotated[list[str], Query(max_length=50, examples=[['title="Program Name"']],
+                                        description="Column mapping entries FIELD=EXPR "
+                                        "(docs/data-formats.md).")] = [],  # noqa: B006
+        atomic: Annotated[bool, Query(examples=[False], description="All or nothing: one "
+                                      "rejected record imports none of the file.")] = False,
+        dry_run: Annotated[bool, Query(examples=[True], description="Report the first "
+                                       "records as they would be imported; store "
+                                       "nothing.")] = False,
+        wait: Annotated[bool, Query(examples=[True], description="Answer when the import "
+                                    "is done (200) instead of at once (202): for small "
+                                    "files.")] = False,
 ) -> JSONResponse:
     employer = principal.employer if principal.role == "employer" else ""
     if employer and kind == "credentials":
@@ -117,7 +124,7 @@ def job(job_id: JobId, engine: Engine, principal: EmployerKey) -> ImportJob:
 
 
 @router.get("", summary="Import jobs, newest first (an employer: its own)",
-            responses=ERRORS)
+            responses={**ERRORS, **example_page(ImportJob, KIND)})
 def jobs(engine: Engine, principal: EmployerKey, cursor: Cursor = None,
          limit: Limit = pagination.DEFAULT_LIMIT) -> Page[ImportJob]:
     owner = None if principal.role == "admin" else principal.employer

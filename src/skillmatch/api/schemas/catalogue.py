@@ -3,7 +3,7 @@ time or in bulk, and what each was understood as (its linked skills)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
@@ -93,3 +93,27 @@ class CredentialWritten(Output):
 
     credential: CredentialDetail
     not_linked: list[str] = Field(description="Declared skills no skill was found for.")
+
+
+class CredentialExport(Output):
+    """A credential's skills in a standard's shape: ``alignment`` (Open Badges 3.0
+    Alignment objects) for ``ob3``; for ``ctdl`` the CTDL property its type takes
+    (``ceterms:teaches`` or ``ceterms:requires``) holding CredentialAlignmentObjects."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "credential": {"id": "cred:cna", "title": "Certified Nurse Aide (CNA) Pathway",
+                       "type": "certification"},
+        "standard": "ob3",
+        "provenance": {"skillmatch_version": "0.1.0", "model": "skillmatch-minilm-v3",
+                       "taxonomies": {"esco": "v1.1.1"}, "date": "2027-01-15T10:00:00Z"},
+        "alignment": [{"type": ["Alignment"], "targetType": "ceasn:Competency",
+                       "targetFramework": "ESCO v1.1.1",
+                       "targetCode": "http://data.europa.eu/esco/skill/"
+                                     "1ef8cd2c-2ee2-4c9e-9a1d-d6e9e8c3a1d2",
+                       "targetName": "monitor patient's vital signs",
+                       "targetUrl": "http://data.europa.eu/esco/skill/"
+                                    "1ef8cd2c-2ee2-4c9e-9a1d-d6e9e8c3a1d2"}]}]})
+
+    credential: dict[str, Any]
+    standard: Literal["ob3", "ctdl"]
+    provenance: dict[str, Any]
