@@ -22,7 +22,6 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
 
 from ..app import SkillMatch
 from ..settings import Settings
@@ -113,10 +112,9 @@ def create_app(settings: Settings | None = None, engine: SkillMatch | None = Non
         keyed = [] if router is operations_router else [Depends(caller)]
         app.include_router(router, dependencies=keyed)
 
-    @app.get("/", include_in_schema=False)
-    async def root() -> JSONResponse:
-        return JSONResponse({"name": "skillmatch", "api": V1, "docs": "/docs",
-                             "openapi": "/openapi.json"})
+    from ..web import mount  # the pages: "/" is the home page (JSON for a program)
+
+    mount(app)
 
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

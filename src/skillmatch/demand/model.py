@@ -45,7 +45,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # scipy loads on first use: a `skills link` start never needs it
     from scipy import sparse
-from ..regions import region_key, within_key
+from ..regions import region_key
 from . import persist
 from .columns import (
     EPOCH,
@@ -59,12 +59,13 @@ from .columns import (
     extend,
     iso_day,
 )
+from .evidence import EvidenceIndex
 from .persist import FORMAT
 
 __all__ = ["FORMAT", "DemandModel"]
 
 
-class DemandModel:
+class DemandModel(EvidenceIndex):
     def __init__(
         self,
         *,
@@ -214,6 +215,7 @@ class DemandModel:
         self._profiles: sparse.csr_matrix | None = None
         self._memo: dict[tuple[Any, ...], dict[int, dict[str, float]]] = {}
         self._ranked_memo: dict[tuple[int, int | None], np.ndarray] = {}
+        self._top_memo: dict[tuple[int, int | None], np.ndarray] = {}
         self._occupation_weight: np.ndarray | None = None
         self._by_occupation: tuple[np.ndarray, np.ndarray] | None = None
         self._region_memo: dict[str, np.ndarray] = {}
@@ -386,72 +388,6 @@ class DemandModel:
         a = self.skills(region=region, window=before).get(skill_id, {}).get("share", 0.0)
         b = self.skills(region=region, window=after).get(skill_id, {}).get("share", 0.0)
         return {"before": a, "after": b, "change": b - a}
-
-    def evidence(self, skill_ids: Sequence[int], limit: int = 3,
-                 kind: str | None = "posting", region: str | None = None
-                 ) -> list[DemandRecord]:
-        """The heaviest records that ask for any of ``skill_ids`` (for explanations), of
-        ``region`` (and the places in it) when given; ties by record position.
-
-        Each skill's live records of ``kind`` are ranked once per model (heaviest
-        first, :meth:`_ranked`); the answer merges the first ``limit`` of each that
-        pass the region: a record asks for a skill once, so the ``limit`` heaviest
-        distinct records of all are among them."""
-        code = KINDS.index(kind) if kind else None
-        inside = self._region_rows(region) if region else None
-        chosen: list[np.ndarray] = []
-        for s in dict.fromkeys(int(s) for s in skill_ids):
-            rows = self._ranked(s, code)
-            if inside is None:
-                chosen.append(rows[:limit])
-                continue
-            start, step, kept = 0, 4 * limit, 0
-            found: list[np.ndarray] = []
-            while start < len(rows) and kept < limit:
-                chunk = rows[start:start + step]
-                found.append(chunk[inside[chunk]])
-                kept += len(found[-1])
-                start, step = start + step, step * 4
-            if found:
-                chosen.append(np.concatenate(found)[:limit])
-        if not chosen:
-            return []
-        rows = np.unique(np.concatenate(chosen))
-        top = rows[np.lexsort((rows, -self.weight_[rows]))][:limit]
-        return [self.record(int(i)) for i in top]
-
-    def _ranked(self, skill: int, kind: int | None) -> np.ndarray:
-        """The live records (of kind code ``kind``) that ask for ``skill``, heaviest
-        first, ties by position; computed on first use and kept (the model does not
-        change once built: a change makes a new one)."""
-        key = (skill, kind)
-        rows = self._ranked_memo.get(key)
-        if rows is None:
-            ptr = self.skill_ptr_
-            parts = [self.m_record_[self.by_skill_[ptr[skill]:ptr[skill + 1]]]
-                     if 0 <= skill < len(ptr) - 1 else np.empty(0, dtype=np.int64)]
-            if self.sorted_upto_ < len(self.m_skill_):  # mentions appended since the sort
-                tail = np.arange(self.sorted_upto_, len(self.m_skill_))
-                parts.append(self.m_record_[tail[self.m_skill_[tail] == skill]])
-            rows = np.concatenate(parts)
-            rows = rows[self.alive_[rows]]
-            if kind is not None:
-                rows = rows[self.kind_[rows] == kind]
-            rows = rows[np.lexsort((rows, -self.weight_[rows]))]
-            self._ranked_memo[key] = rows
-        return rows
-
-    def _region_rows(self, region: str) -> np.ndarray:
-        """Per record: whether it is in ``region`` or a place in it (memoised)."""
-        mask = self._region_memo.get(region)
-        if mask is None:
-            wanted = region_key(region)
-            inside = np.array([within_key(k, wanted) for k in self.region_keys_], dtype=bool)
-            mask = inside[self.region_] if len(inside) else np.zeros(0, dtype=bool)
-            if len(self._region_memo) > 64:
-                self._region_memo.clear()
-            self._region_memo[region] = mask
-        return mask
 
     def scaled(self, key: str, region: str | None = None) -> dict[int, float]:
         """Skill -> its figure ``key`` (``score``, ``share``...) over every record of
