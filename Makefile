@@ -18,7 +18,15 @@ $(BIN)/skillmatch: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $@
 
-install: $(BIN)/skillmatch
+# axe-core for the browser tests' accessibility check (tests/web), pinned by
+# package-lock.json; nothing under node_modules/ is served. Without npm it says so and the
+# browser tests skip the accessibility checks (CI installs npm: .ci/run).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: axe-core not installed (the browser tests skip their accessibility checks)"; fi
+
+install: $(BIN)/skillmatch node_modules/.package-lock.json
 
 models: install
 	$(BIN)/skillmatch models build
