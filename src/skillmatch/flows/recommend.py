@@ -197,6 +197,7 @@ def recommend(
     A credential with no cost (hours) given has an unknown one (None, not free): it
     passes ``max_cost`` (``max_hours``) only with ``include_unknown_cost``
     (``include_unknown_hours``)."""
+    from ..index.catalog import describe
     from .targets import find_occupation, global_weights, occupation_skills, unit
 
     text = (query or "").strip()
@@ -225,7 +226,9 @@ def recommend(
     if occupation:
         occ = find_occupation(ctx, state, occupation)
         weights, basis = occupation_skills(ctx.conn, demand, occ, region, linker)
-        vectors.append(embedder.embed([f"{occ.label}: {occ.description}"])[0])
+        # the text the occupation index embedded for it (catalog.describe): read from
+        # the embedding cache the index build filled, not embedded again per request
+        vectors.append(embedder.embed([describe(occ.label, occ.description)])[0])
         out["occupation"] = out["target"] = occ.to_dict()
     elif text:
         weights, value_weights, basis, implied = query_weights(
