@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigurationError, ConflictError, InputError
+from ..errors import ConfigurationError, ConflictError, InputError, NotFoundError
 from ..storage.keys_store import KeyStore, RateCounters
 from .context import Context
 
@@ -114,6 +114,17 @@ class KeyService:
 
     def revoke(self, key_id: str) -> dict[str, Any]:
         return KeyStore(self._ctx.conn).revoke(key_id.strip().removeprefix(KEY_PREFIX))
+
+    def live(self, key_id: str) -> Principal | None:
+        """The principal of the key ``key_id`` while it is live (None: unknown or
+        revoked): the web pages' session holds a key's id, never the key, and checks it
+        again on every request, so a revoked key signs its sessions out at once."""
+        try:
+            row = KeyStore(self._ctx.conn).get(key_id)
+        except NotFoundError:
+            return None
+        return None if row["revoked_at"] else Principal(row["id"], row["role"],
+                                                        row["employer"])
 
     def authenticate(self, key: str) -> Principal | None:
         """The principal of a live key, or None for a malformed, unknown or revoked one."""

@@ -121,6 +121,22 @@ class RecordWrites:
             raise NotFoundError(f"no {kind} with id {record_id!r}")
         return row
 
+    def understood(self, kind: str, record_id: str, principal: Principal | None, *,
+                   k: int = 5) -> dict[str, Any]:
+        """A stored posting or need as its write answered (the record with its skills,
+        the phrases it declares that no skill is linked from now, and for a need the
+        credentials that supply its skills), if ``principal`` may see it: the web pages
+        show it again after an edit or a correction."""
+        from ..text import normalize
+
+        owned_kind(kind)
+        row = self.read(kind, record_id, principal)
+        declared = (row.get("declared_skills") or []) if kind == "posting" else [
+            *(row.get("required_skills") or []), *(row.get("preferred_skills") or [])]
+        linked = {normalize(s["evidence"]["text"] or "") for s in row["skills"]}
+        not_linked = [p for p in declared if normalize(p) not in linked]
+        return self._answer(kind, record_id, not_linked, k, self.visible_rule(principal))
+
     # ------------------------------------------------------------- writing
     def create(self, kind: str, items: Sequence[Mapping[str, Any]], principal: Principal,
                *, atomic: bool = True, bulk: bool = True, k: int = 5,
