@@ -7,10 +7,13 @@ Fixtures (session-scoped unless said):
   and embedded with the real default model (ONNX ``skillmatch-minilm-v3``: what users
   get; the whole start, sample loaded and engine ready, takes about 8 s on two cores).
   It is a :class:`Server`: ``url``, ``home``, ``admin_key``, ``employer_key`` (a key of
-  ``EMPLOYER``, an employer with postings and a need in the sample), ``employer``, and
-  ``make_key(role, employer=None)`` for another key. Killed at the end; its log is
-  ``test-output/server.log``. ``base_url``, ``admin_key``, ``employer_key``: the same,
-  one by one.
+  ``EMPLOYER``, an employer named in the sample; the sample's records were imported and
+  belong to no key, so this key's own list holds only what tests post with it),
+  ``employer``, and ``make_key(role, employer=None)`` for another key. The server is
+  shared by every browser test of the session: a test that writes (an employer's need)
+  should post its own records under names of its own and not count on being first.
+  Killed at the end; its log is ``test-output/server.log``. ``base_url``,
+  ``admin_key``, ``employer_key``: the same, one by one.
 - ``browser``: Selenium driving Debian's Chromium headless (/usr/bin/chromium) through
   Debian's chromedriver (/usr/bin/chromedriver), never a download (Selenium Manager is
   not used: both paths are given, and ``SE_OFFLINE`` is set). Starts at desktop width.
@@ -71,7 +74,7 @@ VIEWPORTS: dict[str, tuple[int, int, bool]] = {
     "phone": (390, 844, True),
     "desktop": (1280, 900, False),
 }
-#: the employer the ``employer_key`` acts for: it has postings and a need in the sample
+#: the employer the ``employer_key`` acts for (named in the sample; owns no record there)
 EMPLOYER = "Bayou Senior Living"
 READY_TIMEOUT = 300.0  # s: a cold CI machine loads the sample and the model
 BLOCKING = ("serious", "critical")
