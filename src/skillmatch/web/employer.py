@@ -149,7 +149,13 @@ def sign_out(request: Request, fields: Form) -> Response:
 
 # ----------------------------------------------------------------- home
 @router.get(PATH)
-def home(request: Request, principal: Signed, current: Current) -> Response:
+def home(request: Request, current: Current) -> Response:
+    """Signed in: an overview of one's needs, postings and uploads; else the sign-in
+    page itself (the navigation's "Employers" leads here)."""
+    principal = current.principal
+    if principal is None:
+        return sign_in_page(request, current, expired="1" if current.session.key_id
+                            else "")
     engine = _engine(request)
     scope = engine.writes.scope(principal)
     counts = {kind: engine.lookup.records_page(kind, limit=1, scope=scope)["total"]
