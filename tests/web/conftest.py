@@ -27,9 +27,13 @@ Fixtures (session-scoped unless said):
   axe-core (node_modules/axe-core, from package-lock.json: ``npm ci``) in the page and
   fails on serious or critical violations, listing each with the elements it found.
 
-The same helpers are plain functions here too (``screenshot(driver, name)``,
-``assert_accessible(driver)``, ``set_viewport(driver, "phone")``, ``goto(driver, url)``,
-``console_errors(driver)``), importable with ``from tests.web.conftest import ...``.
+The same helpers are plain functions here too, importable with ``from .conftest import
+...`` in a test module of tests/web: ``screenshot(driver, name)``,
+``assert_accessible(driver)``, ``set_viewport(driver, "phone")``, ``goto(driver, url)``
+(waits for the document), ``wait_for(driver, css)`` (the element once shown),
+``console_errors(driver)`` (JavaScript errors and failed requests),
+``emulate_print(driver)`` (print styles on screen) and ``print_pdf(driver, name)``
+(Chromium's print to ``test-output/print/<name>.pdf``: the path and the page count).
 
 Every test that uses ``server`` is marked ``model`` (the real embedder) and ``browser``
 (``-m "not browser"`` leaves them out). Without Chromium, chromedriver, Selenium or
@@ -352,6 +356,41 @@ def goto(driver: Any, url: str, timeout: float = 30) -> None:
         lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def wait_for(driver: Any, css: str, timeout: float = 10, visible: bool = True) -> Any:
+    """The first element matching ``css`` once it is there (and shown, by default)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    condition = (ec.visibility_of_element_located if visible
+                 else ec.presence_of_element_located)((By.CSS_SELECTOR, css))
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def emulate_print(driver: Any, on: bool = True) -> None:
+    """Apply the page's print styles (``@media print``) on screen, or stop."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print" if on else ""})
+
+
+def print_pdf(driver: Any, name: str, paper: str = "letter") -> tuple[Path, int]:
+    """Print the page as Chromium does (print styles, US letter or ``a4``) to
+    ``test-output/print/<name>.pdf``; the path and the number of pages."""
+    import base64
+
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    options = PrintOptions()
+    options.page_width, options.page_height = ((21.59, 27.94) if paper == "letter"
+                                               else (21.0, 29.7))
+    options.background = True
+    data = base64.b64decode(driver.print_page(options))
+    out = OUTPUT / "print" / f"{_safe(name)}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    return out, pages
+
+
 def console_errors(driver: Any, ignore: tuple[str, ...] = ("/favicon.ico",)) -> list[str]:
     """The browser console's errors since the last call (JavaScript errors, failed
     requests), less those whose message holds one of ``ignore`` (by default the
@@ -490,5 +529,5 @@ def assert_accessible_fixture(browser: Any) -> Callable[..., dict[str, Any]]:
 
 
 __all__ = ["EMPLOYER", "VIEWPORTS", "Server", "assert_accessible", "axe_results",
-           "console_errors", "free_port", "goto", "make_browser", "screenshot",
-           "set_viewport", "start_server"]
+           "console_errors", "emulate_print", "free_port", "goto", "make_browser",
+           "print_pdf", "screenshot", "set_viewport", "start_server", "wait_for"]

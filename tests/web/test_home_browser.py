@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from .conftest import Server, console_errors, goto, set_viewport
+from .conftest import Server, console_errors, emulate_print, goto, print_pdf, set_viewport
 
 DOORS = {"/counselor": "Counselors", "/employer": "Employers", "/designer": "Program designers",
          "/demand": "Demand"}
@@ -75,3 +75,16 @@ def test_each_door_opens_a_page(driver: Any, server: Server, path: str) -> None:
     assert driver.execute_script("return location.pathname") == path
     assert driver.find_elements(By.CSS_SELECTOR, "main#main"), driver.page_source[:500]
     assert driver.find_elements(By.TAG_NAME, "h1")
+
+
+def test_home_prints_on_one_page(driver: Any, server: Server) -> None:
+    """The print styles leave the navigation out and the home page fits one sheet."""
+    goto(driver, server.url + "/")
+    emulate_print(driver)
+    try:
+        nav = driver.find_element(By.CSS_SELECTOR, "header nav")
+        assert not nav.is_displayed(), "the navigation shows in print"
+    finally:
+        emulate_print(driver, on=False)
+    path, pages = print_pdf(driver, "home")
+    assert path.stat().st_size > 1000 and pages == 1
