@@ -143,7 +143,8 @@ class Search:
         if self.free:
             add("free", "free only", free=False)
         elif self.max_cost is not None:
-            add("max_cost", f"cost at most {cost_text(self.max_cost)}", max_cost=None)
+            add("max_cost", "free only" if self.max_cost == 0 else
+                f"cost at most {cost_text(self.max_cost)}", max_cost=None)
         if self.max_hours is not None:
             add("max_hours", f"at most {hours_text(self.max_hours)}", max_hours=None)
         if self.types:
