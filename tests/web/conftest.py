@@ -129,7 +129,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
     for item in items:
+        if here not in Path(str(item.path)).parents:
+            continue  # a conftest's hook sees the whole session's items
         names = getattr(item, "fixturenames", ())
         if any(n in names for n in ("server", "base_url", "admin_key", "employer_key")):
             item.add_marker(pytest.mark.model)
