@@ -103,6 +103,17 @@ class SkillMatch:
         return self.taxonomy_service.import_taxonomy(kind, path, name=name, version=version,
                                                      replace=replace)
 
+    def import_taxonomy_file(self, path: str | Path, *, kind: str, name: str | None = None,
+                             version: str | None = None, replace: bool = False,
+                             index: bool = True, progress: ProgressFn | None = None
+                             ) -> dict[str, Any]:
+        """Import a taxonomy and (``index``) build its skill and occupation indexes: what
+        an uploaded taxonomy file (``POST /v1/taxonomies``) runs."""
+        info = self.import_taxonomy(kind, path, name=name, version=version, replace=replace)
+        built = self.build_indexes([info.name], progress=progress) if index else []
+        return {"taxonomy": {k: v for k, v in info.to_dict().items() if k != "source"},
+                "indexes": built}
+
     def list_taxonomies(self) -> list[TaxonomyInfo]:
         return self.taxonomy_service.list_taxonomies()
 
@@ -164,7 +175,7 @@ class SkillMatch:
         (:class:`~.services.import_jobs.ImportJobs`)."""
         from .services.import_jobs import ImportJobs
 
-        return ImportJobs(self.context, self.import_files)
+        return ImportJobs(self.context, self.import_files, self.import_taxonomy_file)
 
     @cached_property
     def exports(self) -> Any:

@@ -68,7 +68,7 @@ def test_openapi_has_an_example_everywhere_and_problem_errors(client) -> None:
     # 19 reads and compare; postings, needs and credentials: create, bulk, put, patch,
     # delete; keys: create, list, revoke; taxonomies; corrections: two to make, list, one,
     # accept, reject
-    assert len(operations) == 49
+    assert len(operations) == 50
     for path, method, op in operations:
         where = f"{method.upper()} {path}"
         for param in op.get("parameters", []):

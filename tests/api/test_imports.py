@@ -113,3 +113,29 @@ def test_roles_limits_and_bad_files(api) -> None:
     [report] = broken["result"]["files"]
     assert report["rejected"] and report["created"] == 0
     assert "Traceback" not in json.dumps(broken)
+
+
+def test_an_admin_uploads_a_taxonomy_imported_and_indexed(api) -> None:
+    client, keys, engine = api
+    skills = ("id,label,alt_labels,description\n"
+              "d:maker,facilitate a makerspace,maker education,Run a school makerspace "
+              "safely.\n"
+              "d:robot,coach a robotics team,robotics,Coach students building robots.\n")
+    params = {"kind": "custom", "filename": "district.csv", "name": "district",
+              "wait": "true"}
+    assert_problem(client.post("/v1/taxonomies", params=params, content=skills,
+                               headers=keys["acme"]), 403)
+    job = client.post("/v1/taxonomies", params=params, content=skills,
+                      headers=keys["admin"])
+    assert job.status_code == 200, job.text
+    done = job.json()
+    assert done["status"] == "done", done
+    assert done["result"]["taxonomy"]["name"] == "district"
+    assert done["result"]["taxonomy"]["counts"]["skills"] == 2
+    assert done["result"]["indexes"]  # indexed: records can link to it
+    listed = client.get("/v1/taxonomies", params={"limit": 100}).json()["items"]
+    assert "district" in [t["name"] for t in listed]
+    assert "source" not in json.dumps(done["result"])  # never a server path
+    bad = client.post("/v1/taxonomies", params={**params, "name": "district2"},
+                      content="not,a,skills,file\n", headers=keys["admin"]).json()
+    assert bad["status"] == "failed" and bad["error"]

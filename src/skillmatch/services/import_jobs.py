@@ -32,9 +32,14 @@ Run = Callable[..., dict[str, Any]]  # SkillMatch.import_files
 
 
 class ImportJobs:
-    def __init__(self, ctx: Context, run: Run) -> None:
+    """``run``: imports files of records (``SkillMatch.import_files``); ``taxonomy``:
+    imports a taxonomy file and builds its indexes (``SkillMatch.import_taxonomy_file``),
+    for jobs whose ``params["target"]`` is ``taxonomy``."""
+
+    def __init__(self, ctx: Context, run: Run, taxonomy: Run | None = None) -> None:
         self._ctx = ctx
         self._run = run
+        self._taxonomy = taxonomy
 
     @property
     def store(self) -> ImportJobStore:
@@ -82,8 +87,17 @@ class ImportJobs:
         beating = threading.Thread(target=heartbeat, name=f"beat-{job_id}", daemon=True)
         beating.start()
         try:
-            result = self._run([folder / filename], progress=progress, access=access,
-                               **_options(params))
+            if params.get("target") == "taxonomy":
+                assert self._taxonomy is not None
+                result = self._taxonomy(folder / filename, kind=params["kind"],
+                                        name=params.get("name"),
+                                        version=params.get("version"),
+                                        replace=bool(params.get("replace")),
+                                        index=bool(params.get("index", True)),
+                                        progress=progress)
+            else:
+                result = self._run([folder / filename], progress=progress, access=access,
+                                   **_options(params))
             store.finish(job_id, _relative(result, folder))
         except SkillmatchError as exc:
             store.finish(job_id, None, str(exc).replace(f"{folder}/", ""))

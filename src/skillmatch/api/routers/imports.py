@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
-import anyio
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -22,6 +21,7 @@ from ..problems import responses
 from ..schemas.common import Page
 from ..schemas.imports import ImportJob
 from ._params import V1, Cursor, Limit, example_page
+from ._uploads import receive
 
 router = APIRouter(prefix=V1 + "/imports", tags=["catalogue"])
 KIND = "import"
@@ -85,33 +85,13 @@ async def upload(
               "dry_run": dry_run, "map": list(map),
               "mapping_file": _mapping_file(mapping), "mapping": mapping}
     jobs = engine.import_jobs
-    folder = await run_in_threadpool(jobs.folder)
-    size = 0
-    partial = folder / f".{filename}.part"
-    try:
-        async with await anyio.open_file(partial, "wb") as out:
-            async for chunk in request.stream():
-                size += len(chunk)
-                await out.write(chunk)
-        if size == 0:
-            raise InputError("the request body is empty (send the file as the body)",
-                             field="body")
-        partial.rename(folder / filename)
-    except BaseException:
-        await run_in_threadpool(_remove, folder)
-        raise
+    folder, size = await receive(request, jobs, filename)
     job = await run_in_threadpool(
         jobs.start, folder, filename, size, owner=employer, key_id=principal.key_id,
         params=params, access=Access(owner=employer) if employer else None, wait=wait)
     body = ImportJob.model_validate(job).model_dump(mode="json")
     return JSONResponse(body, status_code=200 if wait else 202, headers={
         "Location": f"{request.url.path.rstrip('/')}/{job['id']}"})
-
-
-def _remove(folder: FilePath) -> None:
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @router.get("/{job_id}", summary="An import job: its status, progress and report",

@@ -1,0 +1,36 @@
+"""A file sent as a request body, streamed to an upload folder of its own under the
+workspace (never held in memory; the body limit of its route applies as it arrives):
+what ``/v1/imports`` and ``/v1/taxonomies`` take."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import anyio
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+
+from ...errors import InputError
+from ...services.import_jobs import ImportJobs
+
+
+async def receive(request: Request, jobs: ImportJobs, filename: str) -> tuple[Path, int]:
+    """The job folder holding the body as ``filename`` (written under a temporary name,
+    renamed when whole), and its size; the folder is removed on any failure."""
+    folder = await run_in_threadpool(jobs.folder)
+    size = 0
+    partial = folder / f".{filename}.part"
+    try:
+        async with await anyio.open_file(partial, "wb") as out:
+            async for chunk in request.stream():
+                size += len(chunk)
+                await out.write(chunk)
+        if size == 0:
+            raise InputError("the request body is empty (send the file as the body)",
+                             field="body")
+        partial.rename(folder / filename)
+    except BaseException:
+        await run_in_threadpool(shutil.rmtree, folder, True)
+        raise
+    return folder, size
