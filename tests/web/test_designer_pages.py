@@ -331,7 +331,9 @@ def test_an_unknown_occupation_is_a_page_that_keeps_the_text(client: TestClient)
                            data={"description": text, "occupation": "zzyzx qwerty"})
     page = html_page(response, 404)
     assert "zzyzx qwerty" in page.text and "Try the occupation's code" in page.text
-    assert text in response.text  # the pasted text is kept in the form
+    assert text in response.text  # the pasted text is kept in its form, not the other
+    values = {f.get("id"): f.get("value") for f in page.fields()}
+    assert values["paste-occupation"] == "zzyzx qwerty" and values["pick-occupation"] == ""
 
 
 def test_an_empty_description(client: TestClient) -> None:

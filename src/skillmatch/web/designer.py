@@ -70,6 +70,7 @@ class Ask:
     description: str = ""
     occupations: list[str] = field(default_factory=list)
     region: str = ""
+    via: str = "pick"  # the form it came from: pick (a credential) or paste (text)
 
     @property
     def occupation(self) -> str:
@@ -182,16 +183,17 @@ async def description_report(request: Request) -> HTMLResponse:
     try:
         form = await _form(request)
     except FormError as exc:
-        return _form_page(request, Ask(), status_code=exc.status, error=str(exc),
+        return _form_page(request, Ask(via="paste"), status_code=exc.status,
+                          error=str(exc),
                           hint="Shorten the description, or paste its main part.")
     return await run_in_threadpool(_description_report, request, form)
 
 
 def _description_report(request: Request, form: dict[str, list[str]]) -> HTMLResponse:
-    ask = Ask()
+    ask = Ask(via="paste")
     try:
         ask = _ask(lambda name: form.get(name, []))
-        ask.credential = ""
+        ask.credential, ask.via = "", "paste"
         if not ask.description:
             raise InputError("paste a description of the program or course (what it "
                              "teaches, in a few sentences or more)", field="description")
@@ -399,7 +401,8 @@ async def _download_posted(request: Request, fmt: str) -> Response:
     try:
         form = await _form(request)
     except FormError as exc:
-        return _form_page(request, Ask(), status_code=exc.status, error=str(exc))
+        return _form_page(request, Ask(via="paste"), status_code=exc.status,
+                          error=str(exc))
     return await run_in_threadpool(_download, request, fmt, lambda n: form.get(n, []),
                                    True)
 
@@ -413,7 +416,7 @@ def _download(request: Request, fmt: str, get: Callable[[str], list[str]],
     try:
         ask = _ask(get)
         if posted:
-            ask.credential = ""
+            ask.credential, ask.via = "", "paste"
             if not ask.description:
                 raise InputError("paste a description to download its report",
                                  field="description")
