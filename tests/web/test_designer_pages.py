@@ -379,3 +379,17 @@ def test_templates_are_packaged() -> None:
     assert (root / "templates" / "designer" / "index.html").exists()
     assert (root / "templates" / "designer" / "report.html").exists()
     assert (root / "static" / "designer.css").exists()
+
+
+def test_a_large_catalogue_is_a_text_field(client: TestClient,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillmatch.web import designer
+
+    monkeypatch.setattr(designer, "SELECT_UP_TO", 2)
+    page = html_page(client.get("/designer"))
+    assert "select" not in page.tags
+    [field] = [f for f in page.fields() if f.get("id") == "credential"]
+    assert field["name"] == "credential" and "required" in field
+    assert "3 credentials are catalogued, too many to list" in page.text
+    page = html_page(client.get("/designer/report?credential=Welding+I"))
+    assert page.headings[0][1] == "Alignment: Welding I"
