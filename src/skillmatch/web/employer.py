@@ -434,7 +434,8 @@ def _occupation_title(engine: Any, code: str) -> str:
         found = engine.occupation(code)
     except SkillmatchError:
         return ""
-    return str(found.label) if found.code == code else ""
+    label = str(found.label)
+    return label if found.code == code and label != code else ""
 
 
 def _record_page(request: Request, kind: str, record_id: str, principal: Principal,
