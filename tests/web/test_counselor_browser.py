@@ -3,14 +3,19 @@ a search with a filter, a "why" opened from the keyboard, two results compared, 
 printable summary (as printed), a pathway, an empty search widened; each page at phone
 and desktop width (screenshots under test-output/screenshots/counselor-*), with no
 sideways scrolling at 390 px, no console error, and no serious or critical axe-core
-violation."""
+violation; and each page's HTML served in under 300 ms (the median of three warm
+requests). The skill boxes' suggestions are expected to fail until static/app.js reads
+the autocomplete's ``results``."""
 
 from __future__ import annotations
 
 import re
+import time
+import urllib.request
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -266,3 +271,43 @@ def test_a_bad_value_is_said_in_the_page(driver: Any, server: Server,
     alert.find_element(By.TAG_NAME, "a").click()
     assert driver.execute_script("return location.hash") == "#max_cost"
     assert_accessible(driver, name="counselor-error")
+
+
+@pytest.mark.xfail(reason="static/app.js reads data.items or data.suggestions; /v1/skills "
+                   "and /v1/occupations answer data.results (to fix in app.js)", strict=False)
+def test_skill_boxes_suggest_skills(driver: Any, server: Server) -> None:
+    open_page(driver, server.url + "/counselor")
+    driver.find_element(By.ID, "skill-1").send_keys("vital")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('#skill-suggestions-1 option').length"))
+    values = driver.execute_script(
+        "return [...document.querySelectorAll('#skill-suggestions-1 option')]"
+        ".map(o => o.value)")
+    assert "monitor patient's vital signs" in values
+
+
+PAGES = ["/counselor", f"/counselor?q={INTEREST}&max_cost=500",
+         "/counselor?q=computers&sort=cost&in_demand=1",
+         "/counselor?q=welding&type=apprenticeship&delivery=online",
+         "/counselor/compare?ids=cred:cna&ids=cred:emt&ids=cred:bls",
+         "/counselor/pathway?occupation=29-1141.00&by=hours",
+         f"/counselor/summary?q={INTEREST}&ids=cred:cna&ids=cred:emt"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_is_served_in_under_300_ms(server: Server, path: str) -> None:
+    """The page's HTML from the real server on the built-in sample, warm (the first
+    request of a kind embeds its text and fills caches once)."""
+    url = server.url + path.replace(" ", "+")
+    for _ in range(2):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert response.status == 200
+            assert response.headers["content-type"].startswith("text/html")
+            response.read()
+        times.append(time.perf_counter() - started)
+    assert sorted(times)[1] < 0.3, f"{path}: {[round(t * 1000) for t in times]} ms"
