@@ -503,3 +503,45 @@ def test_pages_are_fast(web: TestClient, keys: dict) -> None:
         started = time.perf_counter()
         assert web.get(path).status_code == 200
         assert time.perf_counter() - started < 0.3, path
+
+
+def test_an_administrator_sees_every_record_and_names_the_employer(
+        web: TestClient, keys: dict, engine: SkillMatch) -> None:
+    csrf = signed_in(web, keys["admin"]["key"])
+    assert "Signed in as an administrator" in text_of(web.get("/employer").text)
+    listed = text_of(web.get("/employer/needs").text)
+    assert "Nursing Assistant" in listed and "Welder" in listed  # no employer's, imported
+    assert "you are an administrator" in listed
+    assert web.get("/employer/needs/n1").status_code == 200
+    form = web.get("/employer/needs/new")
+    assert '<label for="f-employer"' in form.text
+    answer = post_need(web, csrf, employer="Lone Star Clinic")
+    assert answer.status_code == 303, text_of(answer.text)
+    need_id = answer.headers["location"].split("/")[-1].split("?")[0]
+    stored = engine.writes.read("need", need_id, None)
+    assert stored["employer"] == "Lone Star Clinic" and stored["owner"] == ""
+
+
+def test_the_upload_form_says_its_limit(web: TestClient, keys: dict,
+                                        engine: SkillMatch) -> None:
+    signed_in(web, keys["acme"]["key"])
+    page = web.get("/employer/imports").text
+    most = min(engine.settings.api_max_body_bytes, engine.settings.api_max_upload_bytes)
+    assert f'data-max-bytes="{most}"' in page and f"up to {most:,} bytes" in text_of(page)
+
+
+def test_what_records_hold_is_escaped_and_only_web_links_are_links(
+        web: TestClient, fresh: dict, keys: dict, engine: SkillMatch) -> None:
+    admin = engine.keys.live(keys["admin"]["id"])
+    assert admin is not None
+    [made] = engine.writes.create("credential", [{
+        "id": "cred:evil", "title": "CPR <b>now</b>", "provider": "<i>x</i>",
+        "type": "badge", "description": "Learn to perform CPR.", "skills": ["s:cpr"],
+        "url": "javascript:alert(1)", "cost": 5, "hours": 2}], admin, bulk=False)
+    assert made.error is None, made.error
+    csrf = signed_in(web, fresh["key"])
+    page = web.get(_need(web, csrf, role="<script>alert(1)</script>",
+                         required_skills="CPR")).text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "CPR &lt;b&gt;now&lt;/b&gt;" in page and "javascript:" not in page

@@ -273,10 +273,21 @@ def _form_page(request: Request, kind: str, principal: Principal, csrf: str,
 
 # ----------------------------------------------------------------- uploads
 def _upload_limit(request: Request) -> int:
-    """The largest file the upload form takes: the app's body limit for a page (its
-    /v1/imports has its own, larger one) and the upload limit."""
+    """The largest file the upload form takes: the upload limit, or the app's limit on
+    a request's body to this page when that is lower (the app may give uploads to the
+    pages a limit of their own, as it does to /v1/imports)."""
+    from ..api.limits import BodyLimitMiddleware
+
     settings = _engine(request).settings
-    return int(min(settings.api_max_body_bytes, settings.api_max_upload_bytes))
+    most = int(settings.api_max_upload_bytes)
+    for middleware in request.app.user_middleware:
+        if middleware.cls is BodyLimitMiddleware:
+            uploads = middleware.kwargs.get("uploads") or {}
+            body = next((n for prefix, n in uploads.items()
+                         if (PATH + "/imports").startswith(prefix)),
+                        middleware.kwargs.get("max_bytes", most))
+            return min(most, int(body))
+    return most
 
 
 def _mappings() -> list[str]:

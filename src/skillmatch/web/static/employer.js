@@ -1,7 +1,8 @@
 // The employer pages: suggestions for fields that hold several skills separated by
 // commas (input[data-suggest-list]): the API's autocomplete is asked about the part after
 // the last comma, and each suggestion keeps what was typed before it. Without JavaScript
-// the fields are plain text and the form works the same.
+// the fields are plain text and the form works the same. A file too large for the
+// upload form (input[data-max-bytes]) is said at once, before it is sent.
 (function () {
   "use strict";
   function parts(value) {
@@ -39,4 +40,13 @@
     });
   }
   document.querySelectorAll("input[data-suggest-list]").forEach(suggestMany);
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var most = parseInt(input.getAttribute("data-max-bytes"), 10);
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      input.setCustomValidity(file && most && file.size > most ?
+        "This file is larger than this page takes (" + most.toLocaleString() + " bytes)." : "");
+      input.reportValidity();
+    });
+  });
 })();
