@@ -151,6 +151,12 @@ def test_the_occupation_says_what_it_was_resolved_from(client: TestClient) -> No
     assert "See a pathway toward this job" in text
     page = html(client, "/counselor?occupation=Nurse+Aide")
     assert "/counselor/pathway?occupation=31-1131.00" in page
+    # a title two taxonomies carry: the one with postings behind it, the other offered
+    page = html(client, "/counselor?occupation=Certified+Nursing+Assistant")
+    text = text_of(page)
+    assert "Target job: Nursing Assistants (31-1131.00)" in text
+    assert "Did you mean another job? nursing assistant (o:nurse)" in text
+    assert 'href="/counselor?occupation=o%3Anurse"' in page
 
 
 def test_known_skills_counted_and_unrecognized_ones_said(client: TestClient) -> None:
