@@ -273,8 +273,6 @@ def test_a_bad_value_is_said_in_the_page(driver: Any, server: Server,
     assert_accessible(driver, name="counselor-error")
 
 
-@pytest.mark.xfail(reason="static/app.js reads data.items or data.suggestions; /v1/skills "
-                   "and /v1/occupations answer data.results (to fix in app.js)", strict=False)
 def test_skill_boxes_suggest_skills(driver: Any, server: Server) -> None:
     open_page(driver, server.url + "/counselor")
     driver.find_element(By.ID, "skill-1").send_keys("vital")

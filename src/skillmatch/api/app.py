@@ -99,7 +99,9 @@ def create_app(settings: Settings | None = None, engine: SkillMatch | None = Non
     app.state.readiness = Readiness()
     app.state.metrics = Metrics()
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes,  # 413
-                       uploads={V1 + "/imports": settings.api_max_upload_bytes})
+                       uploads={V1 + "/imports": settings.api_max_upload_bytes,
+                                V1 + "/taxonomies": settings.api_max_upload_bytes,
+                                "/employer/imports": settings.api_max_upload_bytes})
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     if settings.api_cors_origins:  # off unless origins are listed
         app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins,

@@ -15,10 +15,10 @@
       timer = setTimeout(function () {
         last = q;
         fetch(url + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
           .then(function (data) {
             list.innerHTML = "";
-            (data.items || data.suggestions || []).slice(0, 10).forEach(function (item) {
+            (data.results || data.items || data.suggestions || []).slice(0, 10).forEach(function (item) {
               var option = document.createElement("option");
               option.value = item.code && item.label ? item.label : (item.label || item);
               if (item.code) { option.label = item.code; }
