@@ -91,3 +91,12 @@ def test_good_dates_still_slice_demand(cli) -> None:
 ])
 def test_a_bad_number_is_a_usage_error(cli, args) -> None:
     _usage_error(cli(*args), args[-2])
+
+
+def test_serve_shares_the_cores_among_workers_compute_threads() -> None:
+    from skillmatch.cli.serve import worker_threads
+
+    assert worker_threads(1, cores=2) == 2
+    assert worker_threads(2, cores=2) == 1
+    assert worker_threads(4, cores=2) == 1  # never none
+    assert worker_threads(2, cores=16) == 8

@@ -1,4 +1,4 @@
-"""``skillmatch serve``: the HTTP API under uvicorn.
+"""``skillmatch serve``: the pages and the HTTP API under uvicorn.
 
 Workers are separate processes that each call :func:`skillmatch.api.create_app`
 (``factory=True``), so the settings reach them through the environment: the root
@@ -50,7 +50,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
     prepare(settings, sample, click.echo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
-    click.echo(f"serving {base} (API under {base}/v1, docs at {base}/docs) with "
+    click.echo(f"serving {base} (pages at {base}/, API under {base}/v1, docs at {base}/docs) with "
                f"{workers} worker{'s' if workers > 1 else ''}; Ctrl-C stops it")
     metrics_dir = None
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
