@@ -16,7 +16,8 @@ requests (``--requests``), after a short warm-up on other queries:
 - ``autocomplete``: ``GET /v1/skills?q=<a prefix of a skill label, some misspelt>``.
 
 Queries are distinct and seeded: real NYC Jobs sentences (``../shared/data``) for text,
-each used once in the whole run, so no embedding cache can answer them; credentials
+each used once in the whole run by the service, so no embedding cache can answer them
+(the reference, which has no cache, cycles through them); credentials
 and occupations drawn without repeats until every one has been used (the table shows
 how many of each run's requests were distinct). The service runs with its rate limiter
 off (``SKILLMATCH_API_RATE_LIMIT=0``: it would refuse a load generator) and no access
@@ -58,7 +59,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_server import copy_workspace  # noqa: E402
 from posting_sentences import nyc_sentences  # noqa: E402
 
-TEXT_ENDPOINTS = ("reference", "recommend_text", "post_need")  # one sentence a request
+TEXT_ENDPOINTS = ("recommend_text", "post_need")  # one new sentence a request
 ENDPOINTS = ("reference", "autocomplete", "recommend_occupation", "recommend_text",
              "align", "post_need")
 WARM_REQUESTS = 60
@@ -215,7 +216,8 @@ class Queries:
         self.labels, self.regions, self.rng = labels, regions or ["TX"], rng
         log(f"reading {sentences:,} distinct NYC Jobs sentences")
         self.sentences = nyc_sentences(shared, sentences, seed=seed)
-        self._next = {"sentence": 0, "occupation": 0, "credential": 0, "label": 0}
+        self._next = {"sentence": 0, "occupation": 0, "credential": 0, "label": 0,
+                      "reference": len(self.sentences) // 2}
 
     def _take(self, kind: str, pool: list[str], n: int, repeat: bool) -> list[str]:
         start = self._next[kind]
@@ -234,9 +236,9 @@ class Queries:
 
     def requests(self, endpoint: str, n: int) -> list[tuple[str, str, str]]:
         """``n`` (method, path, body) for ``endpoint``."""
-        if endpoint == "reference":
+        if endpoint == "reference":  # no cache of any kind: its sentences may come again
             return [("GET", "/search?" + urllib.parse.urlencode({"q": s}), "")
-                    for s in self.sentences_(n)]
+                    for s in self._take("reference", self.sentences, n, repeat=True)]
         if endpoint == "recommend_text":
             return [("POST", "/v1/recommendations", json.dumps({"query": s}))
                     for s in self.sentences_(n)]
