@@ -6,6 +6,8 @@ is tests/api/test_server.py's)."""
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +28,17 @@ def api(esco_indexed: SkillMatch, shared: Path, tmp_path_factory: pytest.TempPat
         ) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
     from skillmatch.api import create_app
 
+    # a copy of the session workspace (taxonomies and indexes): what this module writes
+    # stays out of the other modules' workspace
+    home = tmp_path_factory.mktemp("api-real-ws")
+    for name in ("indexes", "derived"):
+        if (esco_indexed.settings.home / name).exists():
+            shutil.copytree(esco_indexed.settings.home / name, home / name)
+    target = sqlite3.connect(home / esco_indexed.workspace.db_path.name)
+    esco_indexed.conn.backup(target)
+    target.close()
     settings = esco_indexed.settings.model_copy(update={"taxonomies": ["esco"],
-                                                        "api_rate_limit": 0})
+                                                        "api_rate_limit": 0, "home": home})
     engine = SkillMatch(settings)
     engine.import_crosswalk(shared / "onet-soc-crosswalks")
     programs = [p for p in cip_programs(shared / "nces-cip2020" / "CIPCode2020.csv")

@@ -339,6 +339,7 @@ def driver(browser: Any, server: Server) -> Any:
     """The session's browser with no cookies and at desktop width, for one test."""
     browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     set_viewport(browser, "desktop")
+    browser.get_log("browser")  # what earlier tests left in the console is theirs
     return browser
 
 
