@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog.models import Credential, Posting
+from ..errors import InputError
 
 Item = Credential | Posting
 
@@ -37,6 +38,15 @@ class Rejected:
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "where": self.where, "field": self.field,
                 "reason": self.reason}
+
+
+class RecordFieldError(InputError):
+    """A field of one record that cannot be read: the reader rejects that record (an
+    InputError naming the field, for callers of the public helpers that raise it)."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason, field=field_name)
+        self.field: str = field_name
 
 
 @dataclass

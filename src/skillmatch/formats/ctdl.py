@@ -66,8 +66,8 @@ from isodate.isoduration import ISO8601_PERIOD_REGEX
 from ..catalog.models import Credential
 from ..errors import InputError
 from . import jsonld as J
-from .base import Notes, Rejected, Stream, source
-from .html_text import HtmlError, html_to_text
+from .base import Notes, RecordFieldError, Rejected, Stream, source
+from .html_text import plain_text
 from .openbadges import occupation_code, skill_code
 
 log = logging.getLogger(__name__)
@@ -156,26 +156,14 @@ def read_ctdl(path: Path, *, notes: Notes | None = None) -> Stream:
 # --- values ----------------------------------------------------------------------------
 
 
-class _Bad(InputError):
-    """A field of a record that cannot be read: rejects the record (an InputError
-    naming the field, for callers of the public helpers that raise it)."""
-
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason, field=field_name)
-        self.field: str = field_name
-
-
 def _plain(value: str, field_name: str = "ceterms:description") -> str:
-    """Text that may carry HTML as plain text (:func:`.html_text.html_to_text`)."""
-    try:
-        return html_to_text(value)
-    except HtmlError as exc:
-        raise _Bad(field_name, str(exc)) from None
+    """Text that may carry HTML as plain text (:func:`.html_text.plain_text`)."""
+    return plain_text(value, field_name)
 
 
 def _price(value: Any, field_name: str) -> float:
     if isinstance(value, bool):
-        raise _Bad(field_name, f"{value!r} is not a price (expected a number)")
+        raise RecordFieldError(field_name, f"{value!r} is not a price (expected a number)")
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -183,10 +171,10 @@ def _price(value: Any, field_name: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise _Bad(field_name, f"{value!r} is not a price (expected a number such "
-                                   "as 1250 or \"1,250.00\")") from None
+            raise RecordFieldError(field_name, f"{value!r} is not a price (expected a "
+                                   "number such as 1250 or \"1,250.00\")") from None
     if number != number or number < 0:
-        raise _Bad(field_name, f"{value!r} is not a price (expected a number >= 0)")
+        raise RecordFieldError(field_name, f"{value!r} is not a price (expected a number >= 0)")
     return number
 
 
@@ -207,8 +195,8 @@ def duration_hours(text: Any, field_name: str = "duration") -> Span:
     try:
         parsed = isodate.parse_duration(value)
     except (isodate.ISO8601Error, ValueError, TypeError):
-        raise _Bad(field_name, f"{text!r} is not an ISO 8601 duration (expected like "
-                               "P6W, P6M or PT40H)") from None
+        raise RecordFieldError(field_name, f"{text!r} is not an ISO 8601 duration "
+                               "(expected like P6W, P6M or PT40H)") from None
     m = ISO8601_PERIOD_REGEX.match(value)
     if m is None:  # the alternative format, P0001-06-00T00:00:00
         years = float(getattr(parsed, "years", 0))
@@ -218,7 +206,7 @@ def duration_hours(text: Any, field_name: str = "duration") -> Span:
             return Span(None, years * 52 + months * 52 / 12 + delta.days / 7)
         return Span(delta.seconds / 3600, None)
     if m.group("sign") == "-":
-        raise _Bad(field_name, f"{text!r} is a negative duration")
+        raise RecordFieldError(field_name, f"{text!r} is a negative duration")
 
     def amount(unit: str) -> float:
         part = m.group(unit) if m is not None else None
@@ -336,18 +324,18 @@ class _Document:
         label = f"{where} {ctid}".strip() if ctid else where
         try:
             return self._record(node, label, ctid, kind)
-        except _Bad as bad:
+        except RecordFieldError as bad:
             return self.reject(label, bad.field, bad.reason)
 
     def _record(self, node: dict[str, Any], where: str, ctid: str, kind: tuple[str, bool]
                 ) -> Credential:
         name = _plain(J.text(node, CE + "name"), "ceterms:name")
         if not name:
-            raise _Bad("ceterms:name", "a credential needs a name (expected a non-empty "
-                                       "ceterms:name)")
+            raise RecordFieldError("ceterms:name", "a credential needs a name (expected a "
+                                   "non-empty ceterms:name)")
         record_id = ctid or J.node_id(node)
         if not record_id or record_id.startswith("_:"):
-            raise _Bad("ceterms:ctid", "a credential needs a ceterms:ctid or an @id")
+            raise RecordFieldError("ceterms:ctid", "a credential needs a ceterms:ctid or an @id")
         type_iri = next(t for t in J.types(node) if credential_type(t))
         ours, known = kind
         if not known:

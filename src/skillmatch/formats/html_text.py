@@ -170,3 +170,14 @@ def ld_json_blocks(page: str | bytes) -> list[str]:
         if kind == _LD_JSON:
             out.append(_WRAPPER.sub("", script.text or "").strip())
     return out
+
+
+def plain_text(value: str, field_name: str) -> str:
+    """:func:`html_to_text`, markup too deep to read rejecting the record by
+    ``field_name`` (:class:`~.base.RecordFieldError`)."""
+    from .base import RecordFieldError
+
+    try:
+        return html_to_text(value)
+    except HtmlError as exc:
+        raise RecordFieldError(field_name, str(exc)) from None

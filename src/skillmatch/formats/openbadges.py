@@ -41,8 +41,8 @@ import jwt
 from ..catalog.models import Credential
 from ..errors import InputError
 from . import jsonld as J
-from .base import Notes, Rejected, Stream, source
-from .html_text import HtmlError, html_to_text
+from .base import Notes, RecordFieldError, Rejected, Stream, source
+from .html_text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -175,21 +175,9 @@ def declared(aligns: list[Alignment], notes: Notes) -> tuple[list[str], list[str
     return list(skills), list(occupations)
 
 
-class _Bad(InputError):
-    """A field of a record that cannot be read: rejects the record (an InputError
-    naming the field, for callers of the public helpers that raise it)."""
-
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(reason, field=field_name)
-        self.field: str = field_name
-
-
 def _plain(value: str, field_name: str = "description") -> str:
-    """Text that may carry HTML as plain text (:func:`.html_text.html_to_text`)."""
-    try:
-        return html_to_text(value)
-    except HtmlError as exc:
-        raise _Bad(field_name, str(exc)) from None
+    """Text that may carry HTML as plain text (:func:`.html_text.plain_text`)."""
+    return plain_text(value, field_name)
 
 
 # --- the file --------------------------------------------------------------------------
@@ -433,14 +421,15 @@ class _Reader:
                     credential: dict[str, Any] | None) -> Credential | Rejected:
         try:
             return self._achievement(node, where, ctx, credential)
-        except _Bad as bad:
+        except RecordFieldError as bad:
             return self.reject(bad.field, bad.reason, _join(where, J.node_id(node)))
 
     def _achievement(self, node: dict[str, Any], where: str, ctx: _Context,
                      credential: dict[str, Any] | None) -> Credential | Rejected:
         name = _plain(J.text(node, *NAME), "name")
         if not name:
-            raise _Bad("name", "an Achievement needs a name (expected a non-empty name)")
+            raise RecordFieldError("name", "an Achievement needs a name (expected a "
+                                   "non-empty name)")
         criteria = [self.resolve(c) for c in J.nodes(node, OB + "Criteria",
                                                      *_ob("criteria"))]
         narrative = _plain("\n".join(t for c in criteria
@@ -478,14 +467,14 @@ class _Reader:
                     ) -> Credential | Rejected:
         try:
             return self._badge_class(node, where, ctx)
-        except _Bad as bad:
+        except RecordFieldError as bad:
             return self.reject(bad.field, bad.reason, _join(where, J.node_id(node)))
 
     def _badge_class(self, node: dict[str, Any], where: str, ctx: _Context
                      ) -> Credential | Rejected:
         name = _plain(J.text(node, *NAME), "name")
         if not name:
-            raise _Bad("name", "a BadgeClass needs a name (expected a non-empty name)")
+            raise RecordFieldError("name", "a BadgeClass needs a name (expected a non-empty name)")
         criteria = [self.resolve(c) for c in J.nodes(node, OBI + "criteria")]
         narrative = _plain("\n".join(t for c in criteria
                                       for t in J.texts(c, OBI + "narrative")), "criteria")
