@@ -72,6 +72,18 @@ def singular(kind: str) -> str:
     return one
 
 
+def _where(record: Any) -> str:
+    """Where in its file a record came from (its reader's ``meta["source"]``), if said."""
+    found = record.meta.get("source")
+    return str(found.get("where", "")) if isinstance(found, Mapping) else ""
+
+
+def _file_rejection(source: Source, exc: InputError) -> Rejected:
+    """A whole file refused (its format, its kind, or its first bad row), as a rejection."""
+    return Rejected(source.display, f"line {exc.line}" if exc.line is not None else "",
+                    exc.field or "", exc.reason)
+
+
 class FileImports:
     """Runs imports of files; a thin service over the record importer."""
 
@@ -108,9 +120,7 @@ class FileImports:
                 except InputError as exc:  # the whole file: said, and the others go on
                     report = FileReport(source.display, fmt if fmt != "auto" else "unknown",
                                         wanted or "")
-                    report.rejected.append({"path": source.display, "where": (
-                        f"line {exc.line}" if exc.line is not None else ""),
-                        "field": exc.field or "", "reason": exc.reason})
+                    report.rejected.append(_file_rejection(source, exc).to_dict())
                     report.refused = exc.reason
                 reports.append(report)
                 if on_file is not None:
@@ -199,8 +209,7 @@ class FileImports:
         try:
             records = read_records(kind, source.path)
         except InputError as exc:
-            where = f"line {exc.line}" if exc.line is not None else ""
-            yield Rejected(source.display, where, exc.field or "", exc.reason)
+            yield _file_rejection(source, exc)
             return
         yield from records  # type: ignore[misc]  # needs too: the importer takes them
 
@@ -222,13 +231,12 @@ class FileImports:
             if isinstance(item, Rejected):
                 report.rejected.append(self._rejection(item, source))
                 continue
-            where = str(item.meta.get("source", {}).get("where", "")) if isinstance(
-                item.meta.get("source"), Mapping) else ""
+            where = _where(item)
             first = seen.get(item.id)
             if first is not None:
-                report.rejected.append({"path": source.display, "where": where, "field": "id",
-                                        "reason": f"duplicate id {item.id!r} (first at "
-                                                  f"{first or 'an earlier record'})"})
+                report.rejected.append(Rejected(
+                    source.display, where, "id", f"duplicate id {item.id!r} (first at "
+                    f"{first or 'an earlier record'})").to_dict())
                 continue
             seen[item.id] = where
             chunk.append(item)
@@ -255,11 +263,9 @@ class FileImports:
             taken = {rid for rid, owner in owners.items() if owner != access.owner}
             for record in chunk:
                 if record.id in taken:
-                    where = record.meta.get("source", {}).get("where", "")
-                    report.rejected.append({
-                        "path": report.path, "where": str(where), "field": "id",
-                        "reason": f"a {kind} with id {record.id!r} exists already (choose "
-                                  "another id)"})
+                    report.rejected.append(Rejected(
+                        report.path, _where(record), "id", f"a {kind} with id "
+                        f"{record.id!r} exists already (choose another id)").to_dict())
             chunk = [r for r in chunk if r.id not in taken]
             if not chunk:
                 return 0
