@@ -9,7 +9,6 @@ from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from ...errors import InputError, NotFoundError
@@ -21,7 +20,7 @@ from ..problems import responses
 from ..schemas.common import Page
 from ..schemas.imports import ImportJob
 from ._params import V1, Cursor, Limit, example_page
-from ._uploads import receive
+from ._uploads import upload_job
 
 router = APIRouter(prefix=V1 + "/imports", tags=["catalogue"])
 KIND = "import"
@@ -84,14 +83,9 @@ async def upload(
     params = {"format": format, "kind": "postings" if employer else kind, "atomic": atomic,
               "dry_run": dry_run, "map": list(map),
               "mapping_file": _mapping_file(mapping), "mapping": mapping}
-    jobs = engine.import_jobs
-    folder, size = await receive(request, jobs, filename)
-    job = await run_in_threadpool(
-        jobs.start, folder, filename, size, owner=employer, key_id=principal.key_id,
-        params=params, access=Access(owner=employer) if employer else None, wait=wait)
-    body = ImportJob.model_validate(job).model_dump(mode="json")
-    return JSONResponse(body, status_code=200 if wait else 202, headers={
-        "Location": f"{request.url.path.rstrip('/')}/{job['id']}"})
+    return await upload_job(request, engine.import_jobs, filename, owner=employer,
+                            key_id=principal.key_id, params=params,
+                            access=Access(owner=employer) if employer else None, wait=wait)
 
 
 @router.get("/{job_id}", summary="An import job: its status, progress and report",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from .. import pagination
@@ -19,7 +18,7 @@ from ..schemas.admin import Taxonomy
 from ..schemas.common import Page
 from ..schemas.imports import ImportJob
 from ._params import V1, Cursor, Limit, example_page
-from ._uploads import receive
+from ._uploads import upload_job
 
 router = APIRouter(prefix=V1 + "/taxonomies", tags=["catalogue"])
 KIND = "taxonomy"
@@ -72,13 +71,7 @@ async def upload_taxonomy(
         wait: Annotated[bool, Query(examples=[False], description="Answer when done "
                                     "(200): for small files.")] = False,
 ) -> JSONResponse:
-    jobs = engine.import_jobs
-    folder, size = await receive(request, jobs, filename)
     params = {"target": "taxonomy", "kind": kind, "name": name, "version": version,
               "replace": replace, "index": index}
-    job = await run_in_threadpool(jobs.start, folder, filename, size, owner="",
-                                  key_id=principal.key_id, params=params, access=None,
-                                  wait=wait)
-    body = ImportJob.model_validate(job).model_dump(mode="json")
-    return JSONResponse(body, status_code=200 if wait else 202, headers={
-        "Location": f"{V1}/imports/{job['id']}"})
+    return await upload_job(request, engine.import_jobs, filename, owner="",
+                            key_id=principal.key_id, params=params, access=None, wait=wait)
