@@ -25,7 +25,8 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -149,13 +150,28 @@ def sidecar_path(csv_path: str | Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
-def write_csv(path: str | Path, text: str, metadata: Mapping[str, Any]) -> tuple[Path, Path]:
-    """Write a CSV's text and its CSVW metadata beside it; returns both paths."""
+def replace_atomically(path: str | Path, write: Callable[[Path], Any]) -> Path:
+    """``write`` a file under a unique temporary name beside ``path``, then rename it
+    into place: a reader sees the old file or the whole new one, never half of it."""
     path = Path(path)
-    path.write_text(text, encoding="utf-8", newline="")
-    meta = sidecar_path(path)
-    meta.write_text(json.dumps({**metadata, "url": path.name}, indent=2, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_csv(path: str | Path, text: str, metadata: Mapping[str, Any]) -> tuple[Path, Path]:
+    """Write a CSV's text and its CSVW metadata beside it, each whole
+    (:func:`replace_atomically`); returns both paths."""
+    path = Path(path)
+    replace_atomically(path, lambda p: p.write_text(text, encoding="utf-8", newline=""))
+    doc = json.dumps({**metadata, "url": path.name}, indent=2, ensure_ascii=False) + "\n"
+    meta = replace_atomically(sidecar_path(path),
+                              lambda p: p.write_text(doc, encoding="utf-8"))
     return path, meta
 
 

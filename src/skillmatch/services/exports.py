@@ -8,14 +8,13 @@
 
 Every export carries provenance: the skillmatch version, the model, the taxonomies and
 their versions, and the date. The service composes the engine's reads (a record, an
-alignment, a demand table) given as callables; it writes files under a unique
-temporary name and renames them into place.
+alignment, a demand table) given as callables; files are written whole
+(:func:`~skillmatch.formats.provenance.replace_atomically`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,23 +22,12 @@ from typing import Any
 from ..errors import InputError
 from ..formats import export
 from ..formats.provenance import provenance as full_provenance
+from ..formats.provenance import replace_atomically, write_csv
 from .context import Context
 
 STANDARDS = ("ob3", "ctdl")
 ALIGNMENT_FORMATS = ("json", "csv")
 DEMAND_FORMATS = ("csv", "parquet")
-
-
-def _replace(path: Path, write: Callable[[Path], Any]) -> Path:
-    """``write`` into a unique temporary name beside ``path``, then rename it there."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 class Exports:
@@ -99,17 +87,14 @@ class Exports:
         if fmt == "json":
             data = export.alignment_json(report, skills=record)
             if output is not None:
-                _replace(Path(output), lambda p: p.write_text(json.dumps(data, indent=1)))
+                replace_atomically(output, lambda p: p.write_text(json.dumps(data, indent=1)))
                 return {"written": str(output), "format": fmt,
                         "provenance": data["provenance"]}
             return data
         name = Path(output).name if output is not None else "alignment.csv"
         text, meta = export.alignment_csv(report, skills=record, name=name)
         if output is not None:
-            path = Path(output)
-            _replace(path, lambda p: p.write_text(text, encoding="utf-8"))
-            sidecar = path.with_name(path.name + "-metadata.json")
-            _replace(sidecar, lambda p: p.write_text(json.dumps(meta, indent=1)))
+            path, sidecar = write_csv(output, text, meta)
             return {"written": str(path), "metadata": str(sidecar), "format": fmt,
                     "rows": max(text.count("\n") - 1, 0)}
         return {"csv": text, "metadata": meta}
@@ -126,12 +111,10 @@ class Exports:
         prov = self._provenance(options.get("taxonomies") or ())
         path = Path(output)
         if fmt == "parquet":
-            _replace(path, lambda p: export.write_demand_parquet(table, p, prov))
+            replace_atomically(path, lambda p: export.write_demand_parquet(table, p, prov))
             return {"written": str(path), "format": fmt, "rows": len(table["skills"])}
         text, meta = export.demand_csv(table, prov, name=path.name)
-        _replace(path, lambda p: p.write_text(text, encoding="utf-8"))
-        sidecar = path.with_name(path.name + "-metadata.json")
-        _replace(sidecar, lambda p: p.write_text(json.dumps(meta, indent=1)))
+        path, sidecar = write_csv(path, text, meta)
         return {"written": str(path), "metadata": str(sidecar), "format": fmt,
                 "rows": len(table["skills"])}
 
