@@ -20,16 +20,21 @@ def _open(path: str, barrier: Any) -> int:
 
 
 def test_workers_opening_a_fresh_workspace_together_migrate_it_once(tmp_path) -> None:
-    path = tmp_path / "ws" / "skillmatch.db"
-    path.parent.mkdir()
+    # several rounds of eight processes: switching a fresh database to WAL mode at
+    # the same moment made SQLite answer "database is locked" in about half of them
+    # before connect() retried it
     spawn = multiprocessing.get_context("spawn")
     manager = spawn.Manager()
-    barrier = manager.Barrier(4)
-    with spawn.Pool(4) as pool:
-        versions = pool.starmap(_open, [(str(path), barrier)] * 4, chunksize=1)
-    assert versions == [SCHEMA_VERSION] * 4
-    conn = sqlite3.connect(path)
-    tables = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name IN ('changes', 'skills')")]
-    assert sorted(tables) == ["changes", "skills"]
-    conn.close()
+    with spawn.Pool(8) as pool:
+        for round_ in range(6):
+            path = tmp_path / f"ws{round_}" / "skillmatch.db"
+            path.parent.mkdir()
+            barrier = manager.Barrier(8)
+            versions = pool.starmap(_open, [(str(path), barrier)] * 8, chunksize=1)
+            assert versions == [SCHEMA_VERSION] * 8
+            conn = sqlite3.connect(path)
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name IN ('changes', 'skills')")]
+            assert sorted(tables) == ["changes", "skills"]
+            conn.close()

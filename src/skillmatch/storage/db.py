@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,11 +39,30 @@ def connect(path: Path) -> sqlite3.Connection:
                            timeout=BUSY_TIMEOUT_MS / 1000)
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode=WAL")
+    _enable_wal(conn, path)
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     migrate(conn, path)
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Switch the database to WAL mode. Switching needs an exclusive lock, and when
+    several processes open a fresh database at once SQLite may answer "database is
+    locked" at once, without waiting on the busy handler: retry, with backoff, for up
+    to the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = "locked" in str(exc) or "busy" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise ArtifactError(f"{path}: cannot switch the database to WAL mode: {exc}") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
