@@ -40,7 +40,7 @@ demo: models
 	$(BIN)/skillmatch demo
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 test: models lint

@@ -35,6 +35,7 @@ def test_workers_opening_a_fresh_workspace_together_migrate_it_once(tmp_path) ->
             conn = sqlite3.connect(path)
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name IN ('changes', 'skills')")]
+                "SELECT name FROM sqlite_master "
+                "WHERE type='table' AND name IN ('changes', 'skills')")]
             assert sorted(tables) == ["changes", "skills"]
             conn.close()

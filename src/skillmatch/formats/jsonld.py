@@ -11,9 +11,13 @@ Contexts are never fetched. :func:`load_document` serves, from package data:
 - Open Badges 3.0 (``context-3.0.x.json``, ``context.json``, ``extensions.json``) and
   the W3C Verifiable Credentials 2.0 context: the published documents, pinned and
   shipped by the ``openbadgeslib`` package;
-- W3C Verifiable Credentials 1.1, Open Badges 2.0, CTDL (``ceterms`` / ``ceasn``) and
-  schema.org: skillmatch's own subsets under ``contexts/`` (see ``contexts/README.md``:
-  they define the terms we read, mapped to the IRIs the published contexts use).
+- W3C Verifiable Credentials 1.1 and Open Badges 2.0: the published documents, vendored
+  from package registries into ``contexts/published/`` with their source, version,
+  licence and SHA-256 in ``contexts/published/SOURCES.json``
+  (``scripts/vendor_contexts.py``);
+- CTDL (``ceterms`` / ``ceasn``) and schema.org, which no package registry carries:
+  skillmatch's own subsets under ``contexts/`` (see ``contexts/README.md``: they define
+  the terms we read, mapped to the IRIs the published contexts use).
 
 Any other remote context raises :class:`~skillmatch.errors.InputError` naming it.
 
@@ -54,9 +58,6 @@ MAX_DEPTH = 64
 stack exhaustion; no real credential document nests half as deep)."""
 
 _OWN = {
-    "https://www.w3.org/2018/credentials/v1": "vc-v1.json",
-    "https://w3id.org/openbadges/v2": "ob-v2.json",
-    "https://openbadgespec.org/v2/context.json": "ob-v2.json",
     "https://credreg.net/ctdl/schema/context/json": "ctdl.json",
     "https://credreg.net/ctdlasn/schema/context/json": "ctdl.json",
     "https://schema.org": "schema-org.json",
@@ -86,6 +87,13 @@ def _own_context(name: str) -> dict[str, Any]:
     return doc
 
 
+@cache
+def published_sources() -> dict[str, dict[str, Any]]:
+    """The vendored published contexts by URL (normalised): their manifest entries."""
+    manifest = json.loads(_own_text("published/SOURCES.json"))
+    return {_normal_url(url): entry for entry in manifest["documents"] for url in entry["urls"]}
+
+
 def _openbadges_context(url: str) -> dict[str, Any] | None:
     """The published OB 3.0 / VC 2.0 context for ``url`` from openbadgeslib, or None."""
     from openbadgeslib.ob3.contexts import UnknownContextError, load_context
@@ -102,11 +110,14 @@ def known_contexts() -> list[str]:
     """The context URLs :func:`load_document` serves (for messages and docs)."""
     from openbadgeslib.ob3.contexts import bundled_contexts
 
-    return sorted(set(_OWN) | set(bundled_contexts()))
+    return sorted(set(_OWN) | set(published_sources()) | set(bundled_contexts()))
 
 
 def context_document(url: str) -> dict[str, Any]:
     """The context document served for ``url``; InputError for any other URL."""
+    published = published_sources().get(_normal_url(url))
+    if published is not None:
+        return _own_context(f"published/{published['file']}")
     own = _OWN.get(_normal_url(url))
     if own is not None:
         return _own_context(own)

@@ -60,7 +60,8 @@ def _enable_wal(conn: sqlite3.Connection, path: Path) -> None:
         except sqlite3.OperationalError as exc:
             busy = "locked" in str(exc) or "busy" in str(exc)
             if not busy or time.monotonic() >= deadline:
-                raise ArtifactError(f"{path}: cannot switch the database to WAL mode: {exc}") from exc
+                raise ArtifactError(
+                    f"{path}: cannot switch the database to WAL mode: {exc}") from exc
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
 
