@@ -62,6 +62,23 @@ def server(tmp_path: Path):
         log.close()
 
 
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (its workers, and what they started)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        kids = [p for p, parent in parents.items() if parent in frontier]
+        found += kids
+        frontier = kids
+    return found
+
+
 def test_serve_answers_over_http(server) -> None:
     client, proc, log = server
     assert client.get("/v1/health").json() == {"status": "ok"}
@@ -82,6 +99,16 @@ def test_serve_answers_over_http(server) -> None:
     assert ('skillmatch_http_requests_total{method="GET",route="/v1/skills",status="200"} 6.0'
             in metrics)
     assert 'route="/v1/recommendations",status="200"' in metrics
+    # each of the two workers' native thread pools start at its share of the two cores
+    # (docs/performance.md: spinning BLAS threads of two workers tripled each one's time)
+    cores = os.cpu_count() or 1
+    workers = _descendants(proc.pid)
+    assert workers
+    for pid in workers:
+        environ = dict(e.split("=", 1) for e in Path(f"/proc/{pid}/environ").read_text()
+                       .split("\0") if "=" in e)
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "SKILLMATCH_THREADS"):
+            assert environ.get(name) == str(max(1, cores // 2)), (pid, name)
     proc.send_signal(signal.SIGINT)
     assert proc.wait(30) == 0
     text = log.read_text()

@@ -25,6 +25,7 @@ from fastapi.openapi.utils import get_openapi
 
 from ..app import SkillMatch
 from ..settings import Settings
+from ..threads import limit_native_threads
 from . import problems
 from .auth import caller
 from .limits import BodyLimitMiddleware
@@ -77,12 +78,17 @@ def create_app(settings: Settings | None = None, engine: SkillMatch | None = Non
         if settings.api_concurrency:
             to_thread.current_default_thread_limiter().total_tokens = settings.api_concurrency
         sys.setswitchinterval(settings.api_switch_interval)
+        # numpy's BLAS held to this worker's share of the cores, as ONNX and FAISS are
+        # (several workers' spinning BLAS threads tripled each one's time: threads.py)
+        native = limit_native_threads(settings.threads)
+        app.state.native_threads = native
         if owned:
             app.state.engine = SkillMatch(settings)
         app.state.readiness.start(app.state.engine)
         try:
             yield
         finally:
+            native.restore()
             app.state.readiness.stop()
             if owned:
                 app.state.engine.close()

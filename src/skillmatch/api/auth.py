@@ -12,7 +12,7 @@ another role). Nothing of the key is ever echoed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -60,10 +60,10 @@ def caller(request: Request, keys: Keys, settings: AppSettings,
 Caller = Annotated[Principal | None, Depends(caller)]
 
 
-def require(*roles: str) -> Callable[..., Principal]:
+def require(*roles: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency: the principal, when its role is one of ``roles`` (else 401 without
     a key, 403 with a key of another role)."""
-    def dependency(principal: Caller) -> Principal:
+    async def dependency(principal: Caller) -> Principal:  # no I/O: no thread hop
         if principal is None:
             raise HTTPException(401, f"this needs an API key ({' or '.join(roles)})",
                                 headers=BEARER)

@@ -47,6 +47,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, sample: bool,
     os.environ["SKILLMATCH_EMBEDDER"] = settings.embedder
     if settings.threads == 0:  # the cores shared out: oversubscribing them costs more
         os.environ["SKILLMATCH_THREADS"] = str(worker_threads(workers))
+    threads = os.environ.get("SKILLMATCH_THREADS") or str(settings.threads)
+    if threads != "0":  # native pools start at that size in each worker (skillmatch.threads)
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, threads)
     prepare(settings, sample, click.echo)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"

@@ -36,7 +36,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import QueryParams
 
-from ..api.deps import get_reports
+from ..api.deps import report_service
 from ..api.problems import scrub
 from ..app import SkillMatch
 from ..catalog.models import CREDENTIAL_TYPES, DELIVERY_MODES, cost_text, hours_text
@@ -423,7 +423,7 @@ def compare_page(request: Request) -> Response:
                        "\u201cCompare selected\u201d.")
             return page(request, "counselor/compare.html", "Compare credentials",
                         status_code=400, message=message, **context)
-        reports = get_reports(request)
+        reports = report_service(request.app.state.engine)
         compared = reports.compare(
             ids, occupations=[search.occupation] if search.occupation else [],
             region=search.region or None)

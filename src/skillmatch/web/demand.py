@@ -208,9 +208,9 @@ def demand(request: Request) -> HTMLResponse:
 
 
 def _reports(request: Request) -> Any:
-    from ..api.deps import get_reports
+    from ..api.deps import report_service
 
-    return get_reports(request)
+    return report_service(request.app.state.engine)
 
 
 def _hint(exc: Exception, status: int) -> str:
