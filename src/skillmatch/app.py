@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,6 +296,17 @@ class SkillMatch:
                 target_coverage=target_coverage, max_cost=max_cost, region=region,
                 include_unknown_cost=include_unknown_cost, taxonomies=taxonomies,
                 progress=progress)
+
+    def keep_profiles(self, stop: Callable[[], bool] | None = None) -> int:
+        """Link and keep the skill profile of every catalogued credential that has none
+        kept (what aligning it reads: :mod:`skillmatch.matching.profile_cache`), until
+        ``stop()`` says so; how many were computed (0 without the learned matcher)."""
+        from .flows.occupation_match import catalog_subjects
+
+        matcher = self.linking_service.matcher()
+        if isinstance(matcher, str):
+            return 0
+        return matcher.fill_profiles(catalog_subjects(self.catalog_view.rows), stop=stop)
 
     def align(self, credential: str | None = None, *, description: str | None = None,
               occupations: Sequence[str] = (), region: str | None = None, k: int = 5,

@@ -1,6 +1,8 @@
 """Readiness: the engine loads in the background when the server starts, so liveness
 answers at once while ``/v1/ready`` says 503 until the linker is fitted, a read snapshot
-is taken (demand model and catalogue) and the autocomplete indexes are built."""
+is taken (demand model and catalogue) and the autocomplete indexes are built. Then, in
+the same background thread while requests are answered, it keeps the skill profiles of
+catalogued credentials that alignments read (``SkillMatch.keep_profiles``)."""
 
 from __future__ import annotations
 
@@ -29,11 +31,13 @@ class Readiness:
         self.error: str | None = None
         self.seconds = 0.0
         self._failed_at = 0.0
+        self._stopping = threading.Event()
 
     def start(self, engine: SkillMatch) -> None:
         with self._lock:
             self._engine = engine
             if self._thread is None or not self._thread.is_alive():
+                self._stopping.clear()
                 self.error = None
                 self._thread = threading.Thread(target=self._load, name="skillmatch-load",
                                                 daemon=True)
@@ -62,6 +66,20 @@ class Readiness:
             self.seconds = round(time.perf_counter() - start, 3)
             self.loaded = loaded
             log.info("engine ready in %.1f s: %s", self.seconds, loaded)
+            self._keep_profiles(engine)
+
+    def _keep_profiles(self, engine: SkillMatch) -> None:
+        """After the engine is ready (requests are answered meanwhile): keep the skill
+        profiles alignments read, for the credentials that have none kept."""
+        start = time.perf_counter()
+        try:
+            done = engine.keep_profiles(stop=self._stopping.is_set)
+        except Exception:  # noqa: BLE001 - alignments compute what is not kept
+            log.exception("keeping the credentials' skill profiles failed")
+            return
+        if done:
+            log.info("kept the skill profiles of %d credentials in %.1f s", done,
+                     time.perf_counter() - start)
 
     def _fail(self, message: str) -> None:
         self.error = message
@@ -81,6 +99,7 @@ class Readiness:
         return False, "the engine is loading"
 
     def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()  # a profile fill stops after its batch
         thread = self._thread
         if thread is not None and thread.is_alive():
             thread.join(timeout)

@@ -67,7 +67,7 @@ def align(
     the skills of ``taxonomies`` (default: the setting, else all): the formula above,
     the covered, missing and rarely demanded skills, what it prepares for, similar
     credentials and the ``k`` additions that would raise alignment most."""
-    from .occupation_match import Subject, cip_of
+    from .occupation_match import Subject, catalog_subjects
     from .same_skill import same_skills
     from .targets import find_occupation, occupation_skills
 
@@ -89,7 +89,7 @@ def align(
         vector = catalog.vectors[pos]
         row = catalog.rows[pos]
         subject = {"id": credential, "title": row["title"]}
-        matched = Subject(row["title"], row["description"] or "", cip_of(row.get("meta")))
+        [matched] = catalog_subjects([row])  # as the kept profiles were made
     else:
         pos = None
         [linked], vectors = linker.link_documents([text])

@@ -31,7 +31,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,10 @@ import numpy as np
 
 from ..embeddings.base import Embedder
 from ..errors import ArtifactError, NotFoundError
+from ..locks import file_lock
 from ..matching.cache import cached_occupation_signals
 from ..matching.features import (
+    PROFILE_DEPTH,
     Occupations,
     OccupationSignals,
     Programs,
@@ -49,6 +51,8 @@ from ..matching.features import (
     load_occupations,
     pair_features,
 )
+from ..matching.profile_cache import FILENAME as PROFILES_FILE
+from ..matching.profile_cache import ProfileCache, linker_fingerprint
 from ..matching.weights import (
     WEIGHTS_FILE,
     LogisticScorer,
@@ -80,6 +84,11 @@ class Subject:
         return f"{self.title}. {self.description}".strip() if self.title else self.description
 
 
+def catalog_subjects(rows: Sequence[Mapping[str, Any]]) -> list[Subject]:
+    """The credentials of catalogue rows as the matcher reads them (what align does)."""
+    return [Subject(r["title"], r["description"] or "", cip_of(r.get("meta"))) for r in rows]
+
+
 def cip_of(meta: Any) -> str | None:
     """The CIP code among a credential record's extra fields (``cip_code`` or ``cip``;
     ``meta`` as stored, JSON text, or a dict): ``11.0101``, ``110101`` or a 4-digit
@@ -106,8 +115,10 @@ class OccupationMatcher:
     """The learned scorer with the occupation side of its signals, ready for credentials."""
 
     def __init__(self, weights: MatchingWeights, weights_path: Path, occ: Occupations,
-                 side: OccupationSignals, linker: Any, embedder: Any) -> None:
+                 side: OccupationSignals, linker: Any, embedder: Any,
+                 profiles: ProfileCache | None = None) -> None:
         self.weights = weights
+        self.profiles = profiles  # the credential texts' skill profiles, kept
         self.scorer: LogisticScorer = weights.scorer(DIRECTION)
         self.occ = occ
         self.side = side
@@ -131,7 +142,8 @@ class OccupationMatcher:
         programs = Programs(ids=["credential"], titles=[subject.title or text], texts=[text],
                             baseline_texts=[subject.description or text], cips=[subject.cip])
         feats = {k: v[0] for k, v in pair_features(
-            self.embedder.embed, self.linker, programs, self.occ, self.side).items()}
+            self.embedder.embed, self.linker, programs, self.occ, self.side,
+            profile_cache=self.profiles).items()}
         missing: dict[str, str] = {}
         if not subject.title:
             missing["title"] = "no title (a free-text description)"
@@ -149,6 +161,22 @@ class OccupationMatcher:
             missing.update({f: f"no CIP code on the credential record ({' or '.join(CIP_KEYS)})"
                             for f in priors})
         return {k: v for k, v in feats.items() if k in wanted and k not in missing}, missing
+
+    def fill_profiles(self, subjects: Sequence[Subject],
+                      stop: Callable[[], bool] | None = None) -> int:
+        """Store the skill profiles of ``subjects`` that are not kept yet (so that
+        aligning them reads them); how many were computed."""
+        if self.profiles is None:
+            return 0
+
+        def compute(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+            return [(np.array([s.row_id for s in r.skills], dtype=np.int64),
+                     np.array([s.score for s in r.skills], dtype=np.float32))
+                    for r in self.linker.rank(texts, PROFILE_DEPTH)]
+
+        # one process fills at a time: another server worker waits, then finds them kept
+        with file_lock(self.profiles.path.with_suffix(".lock")):
+            return self.profiles.fill([s.text for s in subjects], compute, stop=stop)
 
     def rank(self, subject: Subject, k: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The ``k`` best occupations, each with its score, signals and their terms; and
@@ -181,8 +209,8 @@ class OccupationMatcher:
 
 
 def load_matcher(conn: sqlite3.Connection, embedder: Embedder, cache_dir: Path, linker: Any,
-                 path: Path | None = None, progress: ProgressFn | None = None
-                 ) -> OccupationMatcher | str:
+                 path: Path | None = None, progress: ProgressFn | None = None,
+                 profiles_dir: Path | None = None) -> OccupationMatcher | str:
     """The matcher over the O*NET occupations of the database ``conn``, or why there is
     none; the occupation signals are kept in ``cache_dir`` (``progress`` sees them
     computed or read)."""
@@ -203,4 +231,6 @@ def load_matcher(conn: sqlite3.Connection, embedder: Embedder, cache_dir: Path, 
         return "the onet taxonomy has no occupations"
     # kept in the workspace: a new process loads it instead of recomputing it
     side = cached_occupation_signals(cache_dir, embedder, linker, occ, progress)
-    return OccupationMatcher(weights, path, occ, side, linker, embedder)
+    profiles = (ProfileCache(profiles_dir / PROFILES_FILE, linker_fingerprint(linker))
+                if profiles_dir is not None else None)
+    return OccupationMatcher(weights, path, occ, side, linker, embedder, profiles)

@@ -65,10 +65,9 @@ def occupations_hash(occ: Occupations) -> str:
                  np.asarray(occ.title_owner, dtype=np.int64).tobytes()])
 
 
-def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
-    """Everything the occupation side depends on, as JSON."""
-    from importlib.metadata import version  # not `import sklearn`: 1 to 2 s at start
-
+def linker_key(linker: Any) -> dict[str, Any]:
+    """Everything ``linker``'s answers depend on, as JSON: its embedding model, settings,
+    ranker, taxonomies (versions and import times), skill indexes, and the linking code."""
     ranker = getattr(linker, "ranker", None)
     store = getattr(linker, "store_", None)
     imported = {t.name: t.imported_at for t in store.all()} if store is not None else {}
@@ -79,7 +78,6 @@ def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
         indexes[name] = {"count": int(index.count), "dimension": int(index.dimension),
                          "entries": _sha([ids.tobytes(), alive.tobytes()])}
     return {
-        "model": model_id,
         "linker_model": getattr(getattr(linker, "embedder_", None), "model_id", None),
         "linker": {p: getattr(linker, p, None) for p in LINKER_PARAMS},
         "ranker": None if ranker is None else _sha(
@@ -88,11 +86,21 @@ def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
                        for name, version in sorted(linker.taxonomies_.items())},
         "skills": {"count": len(linker.skills_), "width": max(linker.skills_, default=-1) + 1},
         "indexes": indexes,
+        "code": _sha([p.read_bytes() for p in CODE]),
+    }
+
+
+def cache_key(model_id: str, linker: Any, occ: Occupations) -> dict[str, Any]:
+    """Everything the occupation side depends on, as JSON."""
+    from importlib.metadata import version  # not `import sklearn`: 1 to 2 s at start
+
+    return {
+        "model": model_id,
+        **linker_key(linker),
         "occupations": {"socs": len(occ.socs), "titles": len(occ.titles),
                         "sha256": occupations_hash(occ)},
         "sklearn": version("scikit-learn"),
         "tfidf": 2,  # 2: the stop words are saved, so serving applies it without sklearn
-        "code": _sha([p.read_bytes() for p in CODE]),
     }
 
 

@@ -114,23 +114,41 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
 
 
 def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = None,
-             stage: str = "profiles", prepared: Any = None) -> np.ndarray:
+             stage: str = "profiles", prepared: Any = None, cache: Any = None) -> np.ndarray:
     """Texts x skills matrix of linked-skill scores (the top skills of each text);
-    ``prepared``: the texts already segmented and embedded (one batch)."""
+    ``prepared``: the texts already segmented and embedded (one batch); ``cache``: a
+    :class:`~.profile_cache.ProfileCache` of ``linker`` to read profiles from and store
+    the ones computed in."""
     width = max(linker.skills_) + 1
     out = np.zeros((len(texts), width), dtype=np.float32)
-    step = len(texts) if prepared is not None else 200
+    found = cache.get_many(texts) if cache is not None else {}
+    for j, (ids, scores) in found.items():
+        keep = ids < width
+        out[j, ids[keep]] = np.maximum(scores[keep], 0.0)
+    todo = [j for j in range(len(texts)) if j not in found]
+    if not todo:
+        return out
+    if len(todo) < len(texts):
+        prepared = None  # prepared for every text; link only those not found
+    step = len(todo) if prepared is not None else 200
     if progress:
-        progress(stage, 0, len(texts))
-    for start in range(0, len(texts), max(step, 1)):
-        batch = list(texts[start : start + step])
+        progress(stage, 0, len(todo))
+    for start in range(0, len(todo), max(step, 1)):
+        rows = todo[start : start + step]
+        batch = [texts[j] for j in rows]
         ranked = (linker.rank(batch, PROFILE_DEPTH, prepared=prepared) if prepared is not None
                   else linker.rank(batch, PROFILE_DEPTH))
-        for j, r in enumerate(ranked, start=start):
+        computed = []
+        for j, r in zip(rows, ranked):
+            ids = np.array([s.row_id for s in r.skills], dtype=np.int64)
+            scores = np.array([s.score for s in r.skills], dtype=np.float32)
+            computed.append((ids, scores))
             for s in r.skills:
                 out[j, s.row_id] = max(s.score, 0.0)
+        if cache is not None:
+            cache.put_many(batch, computed)
         if progress:
-            progress(stage, min(start + step, len(texts)), len(texts))
+            progress(stage, min(start + step, len(todo)), len(todo))
     return out
 
 
@@ -236,7 +254,8 @@ def occupation_signals(embed: Callable[..., np.ndarray], linker: Any,
 
 def pair_features(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
                   programs: Programs, occ: Occupations, side: OccupationSignals,
-                  progress: ProgressFn | None = None) -> dict[str, np.ndarray]:
+                  progress: ProgressFn | None = None, profile_cache: Any = None
+                  ) -> dict[str, np.ndarray]:
     """Every text signal of ``programs`` against the occupations, each a programs x
     ``occ.socs`` matrix."""
     out: dict[str, np.ndarray] = {}
@@ -253,7 +272,8 @@ def pair_features(embed: Callable[[Sequence[str]], np.ndarray], linker: Any,
     vec, o = side.lexical
     out["lexical"] = np.asarray((vec.transform(programs.texts) @ o.T).toarray(),
                                 dtype=np.float32)
-    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)", prepared)
+    prof_p = profiles(linker, programs.texts, progress, "profiles (programs)", prepared,
+                      profile_cache)
     out["skills"] = idf_cosine(prof_p, side.profiles)
     return {k: out[k] for k in TEXT_FEATURES}
 

@@ -166,6 +166,7 @@ class LinkingService:
         changes), or why there is none (tried again on the next call)."""
         from ..flows.occupation_match import load_matcher
         from ..matching.cache import DIRNAME
+        from ..matching.profile_cache import DIRNAME as PROFILES_DIR
 
         linker = self.linker
         matcher = self._matcher
@@ -176,7 +177,8 @@ class LinkingService:
                 ctx = self._ctx
                 found = load_matcher(ctx.conn, ctx.embedder,
                                      ctx.workspace.derived_dir(DIRNAME), linker,
-                                     progress=progress)
+                                     progress=progress,
+                                     profiles_dir=ctx.workspace.derived_dir(PROFILES_DIR))
                 if isinstance(found, str):
                     return found
                 self._matcher = found
