@@ -443,6 +443,9 @@ def main() -> None:
     started = time.perf_counter()
     first = sqlite3.connect(f"file:{base / 'skillmatch.db'}?mode=ro", uri=True).execute(
         "SELECT code FROM credentials ORDER BY id LIMIT 1").fetchone()[0]
+    # indexes the settings now want otherwise (an occupation index turned HNSW) are
+    # rebuilt from the embedding cache; current ones are kept
+    skillmatch(base, "index", "build", "--taxonomy", "esco", env=env)
     skillmatch(base, "align", first, "--format", "json", env=env)
     # the credentials' skill profiles alignments read, which a server keeps in the
     # background once it is ready (about 2 minutes for 2,234 credentials): kept in the

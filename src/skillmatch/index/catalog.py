@@ -92,7 +92,7 @@ def build_index(
     )
     index = FaissIndex(
         embedder.dimension,
-        exact_max=settings.exact_index_max,
+        exact_max=exact_max_for(name, settings),
         hnsw_m=settings.hnsw_m,
         ef_construction=settings.hnsw_ef_construction,
         ef_search=settings.hnsw_ef_search,
@@ -166,6 +166,13 @@ def is_current(directory: Path, embedder: Embedder, info: TaxonomyInfo, settings
         manifest.get("model") == embedder.model_id
         and manifest.get("taxonomy", {}).get("imported_at") == info.imported_at
         and manifest.get("alt_labels") == settings.index_alt_labels
-        and manifest.get("index_type") == index_type_for(int(manifest.get("count", 0)),
-                                                         settings.exact_index_max)
+        and manifest.get("index_type") == index_type_for(
+            int(manifest.get("count", 0)), exact_max_for(Path(directory).name, settings))
     )
+
+
+def exact_max_for(name: str, settings: Settings) -> int:
+    """Up to how many entries the index ``name`` is exact (flat): occupation indexes
+    have a threshold of their own."""
+    return (settings.occupation_exact_index_max if name.startswith("occupations-")
+            else settings.exact_index_max)
