@@ -32,7 +32,9 @@ together, sometimes all land on one worker while the other sits idle (15 bursts 
 in 60 on this machine, with a 2 ms app; the service or the reference alike). Such a
 row measures one worker, not the service: it is measured again, with new connections,
 up to three times (the column says which try), the same rule for the reference. Each
-server is measured only once every process of it is idle after its start.
+server is measured only once every process of it is idle after its start. The
+reference is measured at the start and again at the end of each workers-and-connections
+cell (the machine's pace drifts between runs); ratios read the mean of the two.
 
 The workspace: ``<cache>/load-base`` (made once from ``bench_server.py``'s cached
 workspace, ``<cache>/workspace``, built there when missing: about an hour on two
@@ -497,7 +499,11 @@ def main() -> None:
         log(f"service ready in {ready_s:.1f} s")
         try:
             for c in conns:
-                for e in endpoints:
+                # the reference measured again at the end of the cell: the machine's pace
+                # drifts (this VM's reference ranged 326 to 473 req/s between runs), and
+                # the ratios read the mean of the two
+                order = endpoints + (["reference"] if "reference" in endpoints else [])
+                for e in order:
                     port = args.port + 1 if e == "reference" else args.port
                     headers = {"Content-Type": "application/json"}
                     if e == "post_need":
@@ -537,8 +543,7 @@ def _ratio(a: float, b: float) -> str:
 
 def report(results: list[dict[str, Any]], counts: dict[str, int],
            args: argparse.Namespace) -> None:
-    ref = {(r["workers"], r["connections"]): r for r in results
-           if r["endpoint"] == "reference"}
+    ref = reference_means(results)
     print(f"\nLoad at {counts['postings']:,} postings, {counts['credentials']:,} credentials "
           f"(commit {git_head()}, {os.cpu_count()} cores, wrk -t1, {args.duration} s or "
           f"{args.requests:,} requests per row)\n")
@@ -566,6 +571,19 @@ def report(results: list[dict[str, Any]], counts: dict[str, int],
     if args.json:
         args.json.write_text(json.dumps({"results": results, "targets": checks,
                                          "counts": counts, "commit": git_head()}, indent=1))
+
+
+def reference_means(results: list[dict[str, Any]]) -> dict[tuple[int, int], dict[str, Any]]:
+    """Per (workers, connections): the reference's figures, the mean of its measurements
+    (at the start and the end of the cell)."""
+    runs: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for r in results:
+        if r["endpoint"] == "reference":
+            runs.setdefault((r["workers"], r["connections"]), []).append(r)
+    return {key: {"rps": sum(r["rps"] for r in rs) / len(rs),
+                  "p50_ms": sum(r["p50_ms"] for r in rs) / len(rs),
+                  "p99_ms": sum(r["p99_ms"] for r in rs) / len(rs), "runs": len(rs)}
+            for key, rs in runs.items()}
 
 
 def targets(results: list[dict[str, Any]], ref: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -24,6 +24,11 @@ class Embedder(ABC):
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
         """Return an ``(len(texts), dimension)`` float32 array of unit vectors."""
 
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of passing queries (what a user typed or pasted): the same vectors
+        as :meth:`embed`; a cached embedder does not keep them on disk."""
+        return self.embed(texts)
+
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]
 

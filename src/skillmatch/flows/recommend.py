@@ -222,7 +222,7 @@ def recommend(
     vectors = []
     value_weights: dict[int, float] | None = None
     if text:
-        vectors.append(embedder.embed([text])[0])
+        vectors.append(embedder.embed_query([text])[0])  # never kept on disk
     if occupation:
         occ = find_occupation(ctx, state, occupation)
         weights, basis = occupation_skills(ctx.conn, demand, occ, region, linker)

@@ -158,7 +158,7 @@ def _title_candidates(conn: Any, store: OccupationStore, workspace: Workspace,
     description is within ``TITLE_MARGIN`` of the best (at least ``MIN_TITLE_SCORE``):
     "database administrator" is ESCO's title and nearly O*NET's "Database
     Administrators"; the one with postings is then chosen."""
-    vector = embedder.embed([text])
+    vector = embedder.embed_query([text])  # what a user typed: never kept on disk
     exact = store.by_label(text)
     out: dict[int, _Candidate] = {}
     if exact:
