@@ -77,9 +77,11 @@ class CatalogView:
     def skill_vector(self, weights: dict[int, float]) -> np.ndarray:
         """A dense weight vector over skill ids, shaped for :attr:`skills`."""
         w = np.zeros(self.skills.shape[1], dtype=np.float64)
-        for sid, value in weights.items():
-            if sid < len(w):
-                w[sid] = value
+        if weights:  # in one step: a text query's weights hold thousands of skills
+            ids = np.fromiter(weights.keys(), dtype=np.int64, count=len(weights))
+            values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+            keep = ids < len(w)
+            w[ids[keep]] = values[keep]
         return w
 
     def taught(self, row: int) -> dict[int, float]:

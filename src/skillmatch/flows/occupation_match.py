@@ -63,6 +63,7 @@ from ..matching.weights import (
 from ..storage.taxonomy_store import TaxonomyStore
 
 DIRECTION = "program_to_occupations"
+FILL_BATCH = 25  # credentials linked per batch when profiles are kept (about 1.5 s)
 SKILL_TAXONOMY = "esco"  # the weights' skill profiles were linked against ESCO alone
 CIP_KEYS = ("cip_code", "cip")
 SCORE = ("log-odds of the learned program -> occupations scorer: intercept + sum of "
@@ -176,7 +177,9 @@ class OccupationMatcher:
 
         # one process fills at a time: another server worker waits, then finds them kept
         with file_lock(self.profiles.path.with_suffix(".lock")):
-            return self.profiles.fill([s.text for s in subjects], compute, stop=stop)
+            # small batches: a server stopping mid-fill waits one batch at most
+            return self.profiles.fill([s.text for s in subjects], compute, batch=FILL_BATCH,
+                                      stop=stop)
 
     def rank(self, subject: Subject, k: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         """The ``k`` best occupations, each with its score, signals and their terms; and
