@@ -38,9 +38,9 @@ from typing import Any
 from ..catalog.models import Posting
 from ..errors import InputError
 from . import jsonld
-from .base import Notes, Rejected, Stream, source
+from .base import Notes, RecordFieldError, Rejected, Stream, source
 from .html_text import HtmlError, ld_json_blocks
-from .jobposting_map import FieldError, is_posting, to_posting
+from .jobposting_map import is_posting, to_posting
 from .jobposting_nodes import JDX, Graph, local_name, node_id, walk_nodes
 
 log = logging.getLogger(__name__)
@@ -320,7 +320,7 @@ def _postings(doc: Any, path: Path, prefix: str, notes: Notes) -> Stream:
                                 else "schema.org JobPosting"}
         try:
             posting = to_posting(node, graph, meta)
-        except FieldError as exc:
+        except RecordFieldError as exc:
             yield Rejected(str(path), where, exc.field, exc.reason)
             continue
         for name in posting.meta.get("unmapped", {}):

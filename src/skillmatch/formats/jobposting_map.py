@@ -42,6 +42,7 @@ from typing import Any
 
 from ..catalog.models import Posting
 from ..linking.sections import classify_lines
+from .base import RecordFieldError
 from .html_text import HtmlError, html_to_text
 from .jobposting_nodes import Graph, local_name, node_id, pick_language, plain, type_names
 from .jobposting_regions import posting_region
@@ -75,12 +76,6 @@ SECTIONS = (("responsibilities", "Responsibilities"), ("qualifications", "Qualif
             ("experienceRequirements", "Experience requirements"))
 
 
-class FieldError(ValueError):
-    """A field of one posting is not what was expected (the reader rejects the posting)."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.reason = field, reason
 
 
 def _html(text: str, field: str) -> str:
@@ -88,15 +83,15 @@ def _html(text: str, field: str) -> str:
     try:
         return html_to_text(text)
     except HtmlError as exc:
-        raise FieldError(field, str(exc)) from None
+        raise RecordFieldError(field, str(exc)) from None
 
 
 def to_posting(node: dict[str, Any], graph: Graph, meta: dict[str, Any]) -> Posting:
     """The Posting one JobPosting node states. ``meta`` starts with the source; raises
-    :class:`FieldError` naming the field when the posting cannot be read."""
+    :class:`~.base.RecordFieldError` naming the field when the posting cannot be read."""
     title, other_titles = graph.text(node, "title", "name", "normalizedTitle")
     if not title:
-        raise FieldError("title", "required value is missing or empty (expected the job's "
+        raise RecordFieldError("title", "required value is missing or empty (expected the job's "
                                   "title in title or name)")
     translations = {"title": other_titles} if other_titles else {}
     employer = _employer(node, graph, meta)
@@ -327,7 +322,7 @@ def _date(node: dict[str, Any], graph: Graph, name: str) -> str | None:
     try:
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise FieldError(name, f"{text!r} is not a date (expected ISO 8601, YYYY-MM-DD)") \
+        raise RecordFieldError(name, f"{text!r} is not a date (expected ISO 8601, YYYY-MM-DD)") \
             from None
 
 
@@ -338,14 +333,14 @@ def _openings(node: dict[str, Any], graph: Graph) -> int:
             continue
         raw = values[0].get("@value") if isinstance(values[0], dict) else None
         if isinstance(raw, bool) or raw is None:
-            raise FieldError(name, f"{plain(values[0])!r} is not a number of openings")
+            raise RecordFieldError(name, f"{plain(values[0])!r} is not a number of openings")
         try:
             number = float(str(raw).strip().replace(",", ""))
         except ValueError:
-            raise FieldError(name, f"{raw!r} is not a number (expected a whole number of "
+            raise RecordFieldError(name, f"{raw!r} is not a number (expected a whole number of "
                                    "openings, 1 or more)") from None
         if math.isnan(number) or number < 1 or number != int(number):
-            raise FieldError(name, f"{raw!r} is not a whole number of openings, 1 or more")
+            raise RecordFieldError(name, f"{raw!r} is not a whole number of openings, 1 or more")
         return int(number)
     return 1
 

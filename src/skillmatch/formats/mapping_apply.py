@@ -25,7 +25,7 @@ from typing import Any
 
 from ..catalog.models import CREDENTIAL_TYPES, DELIVERY_MODES
 from ..errors import InputError
-from .base import Notes
+from .base import Notes, RecordFieldError
 from .mapping import (
     SUMMABLE,
     Call,
@@ -89,14 +89,14 @@ _SPLIT = {"onet": re.compile(r"[,;|\n]"), "cip": re.compile(r"[,;|\n]")}
 _SPLIT_TEXT = re.compile(r"[;|\n]")
 
 
-class FieldError(ValueError):
-    """A row's field could not be read: ``field``, the ``columns`` it came from, why."""
+class FieldError(RecordFieldError):
+    """A row's field could not be read: ``field``, the ``columns`` it came from, why
+    (the reader rejects that row)."""
 
     def __init__(self, field: str, columns: Sequence[str], reason: str) -> None:
-        self.field, self.columns = field, tuple(dict.fromkeys(columns))
+        self.columns = tuple(dict.fromkeys(columns))
         where = " + ".join(quote(c) for c in self.columns)
-        self.reason = f"{reason} (column {where})" if where else reason
-        super().__init__(self.reason)
+        super().__init__(field, f"{reason} (column {where})" if where else reason)
 
 
 @dataclass
