@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,15 @@ def real_app(real_settings: Settings, shared: Path):
 def esco_indexed(real_app: SkillMatch) -> SkillMatch:
     real_app.build_indexes(["esco"])
     return real_app
+
+
+def copy_session_workspace(engine: SkillMatch, home: Path) -> Path:
+    """A copy of ``engine``'s workspace (its database, indexes and derived files) at
+    ``home``, so that a module that writes keeps its records out of the other modules'."""
+    for name in ("indexes", "derived"):
+        if (engine.settings.home / name).exists():
+            shutil.copytree(engine.settings.home / name, home / name)
+    target = sqlite3.connect(home / engine.workspace.db_path.name)
+    engine.conn.backup(target)
+    target.close()
+    return home

@@ -6,8 +6,6 @@ is tests/api/test_server.py's)."""
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from skillmatch.app import SkillMatch
 from skillmatch.datasets import cip_programs
+from tests.integration.conftest import copy_session_workspace
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 
@@ -30,13 +29,7 @@ def api(esco_indexed: SkillMatch, shared: Path, tmp_path_factory: pytest.TempPat
 
     # a copy of the session workspace (taxonomies and indexes): what this module writes
     # stays out of the other modules' workspace
-    home = tmp_path_factory.mktemp("api-real-ws")
-    for name in ("indexes", "derived"):
-        if (esco_indexed.settings.home / name).exists():
-            shutil.copytree(esco_indexed.settings.home / name, home / name)
-    target = sqlite3.connect(home / esco_indexed.workspace.db_path.name)
-    esco_indexed.conn.backup(target)
-    target.close()
+    home = copy_session_workspace(esco_indexed, tmp_path_factory.mktemp("api-real-ws"))
     settings = esco_indexed.settings.model_copy(update={"taxonomies": ["esco"],
                                                         "api_rate_limit": 0, "home": home})
     engine = SkillMatch(settings)

@@ -5,8 +5,6 @@ skills, O*NET for occupations (issue 13 part 4)."""
 from __future__ import annotations
 
 import re
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from skillmatch.app import SkillMatch
 from skillmatch.catalog.models import Credential
 from skillmatch.datasets import cip_programs, nyc_postings
+from tests.integration.conftest import copy_session_workspace
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 
@@ -41,13 +40,7 @@ def it_catalogue(esco_indexed: SkillMatch, shared: Path,
                  tmp_path_factory: pytest.TempPathFactory) -> SkillMatch:
     # a copy of the session workspace (taxonomies and indexes), so that this catalogue
     # and its postings stay out of the other modules' workspace
-    home = tmp_path_factory.mktemp("it-ws")
-    for name in ("indexes", "derived"):
-        if (esco_indexed.settings.home / name).exists():
-            shutil.copytree(esco_indexed.settings.home / name, home / name)
-    target = sqlite3.connect(home / esco_indexed.workspace.db_path.name)
-    esco_indexed.conn.backup(target)
-    target.close()
+    home = copy_session_workspace(esco_indexed, tmp_path_factory.mktemp("it-ws"))
     app = SkillMatch(esco_indexed.settings.model_copy(update={
         "taxonomies": ["esco"], "home": home}))
     programs = [p for p in cip_programs(shared / "nces-cip2020" / "CIPCode2020.csv")

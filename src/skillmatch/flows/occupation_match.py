@@ -43,13 +43,13 @@ from ..errors import ArtifactError, NotFoundError
 from ..locks import file_lock
 from ..matching.cache import cached_occupation_signals
 from ..matching.features import (
-    PROFILE_DEPTH,
     Occupations,
     OccupationSignals,
     Programs,
     ProgressFn,
     load_occupations,
     pair_features,
+    ranked_profiles,
 )
 from ..matching.profile_cache import FILENAME as PROFILES_FILE
 from ..matching.profile_cache import ProfileCache, linker_fingerprint
@@ -171,9 +171,7 @@ class OccupationMatcher:
             return 0
 
         def compute(texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-            return [(np.array([s.row_id for s in r.skills], dtype=np.int64),
-                     np.array([s.score for s in r.skills], dtype=np.float32))
-                    for r in self.linker.rank(texts, PROFILE_DEPTH)]
+            return ranked_profiles(self.linker, texts)
 
         # one process fills at a time: another server worker waits, then finds them kept
         with file_lock(self.profiles.path.with_suffix(".lock")):

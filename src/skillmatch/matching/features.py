@@ -113,6 +113,16 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
     return (m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
+def ranked_profiles(linker: Any, texts: Sequence[str], prepared: Any = None
+                    ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each text's profile: its :data:`PROFILE_DEPTH` best skills by ranked linking, as
+    (skill row ids, scores); ``prepared``: the texts already segmented and embedded."""
+    ranked = (linker.rank(texts, PROFILE_DEPTH, prepared=prepared) if prepared is not None
+              else linker.rank(texts, PROFILE_DEPTH))
+    return [(np.array([s.row_id for s in r.skills], dtype=np.int64),
+             np.array([s.score for s in r.skills], dtype=np.float32)) for r in ranked]
+
+
 def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = None,
              stage: str = "profiles", prepared: Any = None, cache: Any = None) -> np.ndarray:
     """Texts x skills matrix of linked-skill scores (the top skills of each text);
@@ -121,10 +131,14 @@ def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = No
     the ones computed in."""
     width = max(linker.skills_) + 1
     out = np.zeros((len(texts), width), dtype=np.float32)
-    found = cache.get_many(texts) if cache is not None else {}
-    for j, (ids, scores) in found.items():
+
+    def put(j: int, ids: np.ndarray, scores: np.ndarray) -> None:
         keep = ids < width
         out[j, ids[keep]] = np.maximum(scores[keep], 0.0)
+
+    found = cache.get_many(texts) if cache is not None else {}
+    for j, (ids, scores) in found.items():
+        put(j, ids, scores)
     todo = [j for j in range(len(texts)) if j not in found]
     if not todo:
         return out
@@ -136,15 +150,9 @@ def profiles(linker: Any, texts: Sequence[str], progress: ProgressFn | None = No
     for start in range(0, len(todo), max(step, 1)):
         rows = todo[start : start + step]
         batch = [texts[j] for j in rows]
-        ranked = (linker.rank(batch, PROFILE_DEPTH, prepared=prepared) if prepared is not None
-                  else linker.rank(batch, PROFILE_DEPTH))
-        computed = []
-        for j, r in zip(rows, ranked):
-            ids = np.array([s.row_id for s in r.skills], dtype=np.int64)
-            scores = np.array([s.score for s in r.skills], dtype=np.float32)
-            computed.append((ids, scores))
-            for s in r.skills:
-                out[j, s.row_id] = max(s.score, 0.0)
+        computed = ranked_profiles(linker, batch, prepared)
+        for j, (ids, scores) in zip(rows, computed):
+            put(j, ids, scores)
         if cache is not None:
             cache.put_many(batch, computed)
         if progress:
