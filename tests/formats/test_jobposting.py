@@ -282,7 +282,7 @@ def test_openings_default(tmp_path: Path) -> None:
     assert posting(tmp_path).openings == 1
 
 
-@pytest.mark.parametrize("value", ["three", "2.5", "0", "-1", "", True])
+@pytest.mark.parametrize("value", ["three", "2.5", "0", "-1", "", True, "1e999", "inf"])
 def test_openings_not_a_number(tmp_path: Path, value: Any) -> None:
     r = rejected(tmp_path, totalJobOpenings=value)
     assert r.field == "totalJobOpenings"

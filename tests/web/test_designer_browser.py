@@ -10,7 +10,8 @@ from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import text_to_be_present_in_element
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from .conftest import Server, console_errors, goto, set_viewport, wait_for
 
@@ -131,6 +132,9 @@ def test_designer_pastes_a_description(driver: Any, server: Server, screenshot: 
     region = driver.find_element(By.ID, "paste-region")
     region.send_keys("TX")
     driver.find_element(By.CSS_SELECTOR, "#paste-form button[type=submit]").click()
+    # the form page's own h1 is there until the report replaces it: wait for the report's
+    WebDriverWait(driver, 30).until(text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "h1"), "Alignment of your description"))
     h1 = wait_for(driver, "h1")
     assert h1.text == "Alignment of your description"
     assert DESCRIPTION[:60] in driver.find_element(By.CSS_SELECTOR, "blockquote.pasted").text

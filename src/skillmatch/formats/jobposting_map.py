@@ -339,7 +339,7 @@ def _openings(node: dict[str, Any], graph: Graph) -> int:
         except ValueError:
             raise RecordFieldError(name, f"{raw!r} is not a number (expected a whole number of "
                                    "openings, 1 or more)") from None
-        if math.isnan(number) or number < 1 or number != int(number):
+        if not math.isfinite(number) or number < 1 or number != int(number):
             raise RecordFieldError(name, f"{raw!r} is not a whole number of openings, 1 or more")
         return int(number)
     return 1
